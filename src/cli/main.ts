@@ -1,0 +1,29 @@
+// The `overdue` command line: wiring only, each command lives in commands/ and calls a use-case.
+import { Command, CommanderError } from 'commander';
+import { registerDatabaseCommands } from './commands/db.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('overdue')
+    .description('Overdue: overdue-account collection for consumer-credit platforms')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of [registerDatabaseCommands]) register(program);
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/cli/main.ts')) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}
