@@ -1,6 +1,13 @@
 // The `overdue` command line: wiring only, each command lives in commands/ and calls a use-case.
 import { Command, CommanderError } from 'commander';
 import { registerDatabaseCommands } from './commands/db.ts';
+import { registerStatusCommand } from './commands/status.ts';
+import { registerDemoCommands } from './commands/demo.ts';
+import { registerImportCommands } from './commands/import.ts';
+import { registerProductCommands } from './commands/products.ts';
+import { registerStrategyCommands } from './commands/strategy.ts';
+import { registerCycleCommands, registerExplainCommands } from './commands/cycle.ts';
+import { registerStartCommand } from './commands/start.ts';
 
 export function buildProgram(): Command {
   const program = new Command('overdue')
@@ -8,7 +15,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerDatabaseCommands]) register(program);
+  for (const register of [registerDatabaseCommands, registerStatusCommand, registerDemoCommands, registerStrategyCommands, registerProductCommands, registerImportCommands, registerCycleCommands, registerExplainCommands, registerStartCommand]) register(program);
   return program;
 }
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 const EnvSchema = z.object({
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   OVERDUE_DATA_DIR: z.string().min(1).default('./data'),
   OVERDUE_TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
   OVERDUE_LOCALE: z.enum(['zh-CN', 'zh-TW', 'en']).default('zh-CN'),

@@ -32,7 +32,8 @@ export function lateFeeFor(input: LateFeeInput): number {
   const late = daysLate(input.dueDate, input.asOf);
   if (late <= input.graceDays || input.unpaidScheduledMinor <= 0) return 0;
   const chargeableDays = late - input.graceDays;
-  const daily = Math.floor((input.unpaidPrincipalMinor * input.rule.dailyPpm * chargeableDays) / 1_000_000);
+  // Exact integer arithmetic: a float product loses the last unit once it passes 2^53.
+  const daily = Number((BigInt(input.unpaidPrincipalMinor) * BigInt(input.rule.dailyPpm) * BigInt(chargeableDays)) / 1_000_000n);
   const fee = input.rule.fixedMinor + daily;
   return input.rule.capMinor === null ? fee : Math.min(fee, input.rule.capMinor);
 }

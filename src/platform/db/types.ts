@@ -127,6 +127,7 @@ export interface AccountStatesTable {
   late_fee_minor: number;
   oldest_unpaid_due: string | null;
   next_due_date: string | null;
+  next_due_minor: Default<number>;
   episodes: number;
   is_repeat: boolean;
   grace_days: number;

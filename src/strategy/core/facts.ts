@@ -73,6 +73,8 @@ export interface AccountFacts {
   selfInitiatedContacts: number;
   lastContactOn: string | null;
   lastResponseOn: string | null;
+  /** Borrower contacts planned since the borrower last responded (all of the episode's when never): silence. */
+  unansweredContacts: number;
   /** Events since the account's last evaluation that steps may react to, oldest first. */
   events: Array<{ eventId: number; kind: AccountEventKind; occurredOn: string }>;
   /** Per strategy step id (`strategyId/stepId`). */

@@ -1,0 +1,278 @@
+// `npm run bench`: the benchmark harness. Seeds deterministic portfolios (kept between runs in
+// .bench-data/ and in databases named after their parameters), then measures:
+//   foundation  delinquency refresh of 250,000 accounts / ~1,000,000 instalments, embedded and server
+//   cycle       the full daily cycle on 1,000,000 accounts / ~4,000,000 instalments on the server,
+//               against a floor measured in the same run, with peak memory; and 250,000 accounts embedded
+// Correctness checks on every cycle result; any disagreement fails the run (exit 1).
+// Results go to stdout and to bench/RESULTS.md.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { openDatabase, type Database } from '../src/platform/db/connect.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { seedPortfolio } from '../src/demo/index.ts';
+import { refreshDelinquency } from '../src/delinquency/index.ts';
+import { loadStrategyDirectory, saveAndActivate, scopeOf, loadActiveSet } from '../src/strategy/index.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    'server-accounts': { type: 'string', default: '1000000' },
+    'embedded-accounts': { type: 'string', default: '250000' },
+    'as-of': { type: 'string', default: '2026-11-27' },
+    seed: { type: 'string', default: '7' },
+    'no-results': { type: 'boolean', default: false },
+  },
+});
+const AS_OF = args['as-of']!;
+const SEED = args.seed!;
+const SERVER_ACCOUNTS = Number(args['server-accounts']);
+const EMBEDDED_ACCOUNTS = Number(args['embedded-accounts']);
+const INSTALMENTS = { min: 3, max: 5 }; // 4 per account on average, as the targets are stated
+const only = args.only;
+const lines: string[] = [];
+const failures: string[] = [];
+const say = (line: string) => {
+  console.log(line);
+  lines.push(line);
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t];
+}
+
+// ---------- databases ----------
+function startServer(): { url: string; stop: () => void } {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: () => undefined };
+  const dir = '/tmp/overdue-bench-pg';
+  const url = execFileSync(`${ROOT}scripts/pg-server.sh`, ['start', dir, '54349'], { encoding: 'utf8' }).trim();
+  return { url, stop: () => execFileSync(`${ROOT}scripts/pg-server.sh`, ['stop', dir, '54349']) };
+}
+
+async function serverDatabase(baseUrl: string, name: string): Promise<{ url: string; fresh: boolean }> {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), fresh: exists.rowCount === 0 };
+}
+
+async function ensurePortfolio(database: Database, accounts: number): Promise<void> {
+  const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM borrowers`.execute(database.db);
+  if (n.rows[0].n === accounts) return;
+  if (n.rows[0].n !== 0) throw new Error(`benchmark database holds ${n.rows[0].n} borrowers, expected 0 or ${accounts}: remove it`);
+  const [counts, ms] = await timed(() => seedPortfolio(database.db, {
+    accounts, seed: SEED, asOf: AS_OF, instalments: INSTALMENTS,
+    onProgress: (p) => { if (p.accounts % 100_000 === 0) console.error(`  seeded ${p.accounts}/${p.of} in ${seconds(p.elapsedMs)}`); },
+  }));
+  await database.runScript('VACUUM ANALYZE');
+  say(`  seeded ${counts.borrowers} accounts, ${counts.instalments} instalments, ${counts.payments} payments in ${seconds(ms)} (${database.kind})`);
+}
+
+async function portfolioSize(database: Database): Promise<{ accounts: number; instalments: number }> {
+  const r = await sql<{ accounts: number; instalments: number }>`
+    SELECT (SELECT count(*)::int FROM loans) AS accounts, (SELECT count(*)::int FROM instalments) AS instalments`.execute(database.db);
+  return r.rows[0];
+}
+
+// ---------- the floor ----------
+/** Bare SQL computing DPD for every account, kept in a temporary table for the correctness checks. */
+async function floorDpd(database: Database): Promise<number> {
+  await database.runScript('DROP TABLE IF EXISTS bench_floor_dpd');
+  const [, ms] = await timed(() => database.runScript(`
+    CREATE UNLOGGED TABLE bench_floor_dpd AS
+    SELECT i.borrower_id, i.loan_id,
+           CASE WHEN coalesce(sum(i.principal_minor + i.interest_minor + i.fee_minor - i.paid_principal_minor - i.paid_interest_minor - i.paid_fee_minor)
+                              FILTER (WHERE i.due_date < DATE '${AS_OF}'), 0) > max(p.tolerance_minor)
+                THEN DATE '${AS_OF}' - min(i.due_date) FILTER (WHERE i.due_date < DATE '${AS_OF}'
+                       AND i.principal_minor + i.interest_minor + i.fee_minor > i.paid_principal_minor + i.paid_interest_minor + i.paid_fee_minor)
+                ELSE 0 END AS dpd
+    FROM instalments i JOIN loans l ON l.borrower_id = i.borrower_id AND l.loan_id = i.loan_id AND l.status = 'active'
+    JOIN products p ON p.id = l.product_id
+    GROUP BY i.borrower_id, i.loan_id`));
+  return ms;
+}
+
+/** Bulk insert of `rows` action rows (same table shape and indexes as actions) in one statement. */
+async function floorInsert(database: Database, rows: number): Promise<number> {
+  await database.runScript('DROP TABLE IF EXISTS bench_floor_actions; CREATE TABLE bench_floor_actions (LIKE actions INCLUDING ALL)');
+  const [, ms] = await timed(() => database.runScript(`
+    INSERT INTO bench_floor_actions (borrower_id, loan_id, idempotency_key, as_of, kind, channel, party, template,
+      strategy_id, strategy_version, arm, segment_id, step_id, status, reason, payload, verdict, status_reason)
+    SELECT g, g, g || ':floor/step:${AS_OF}:0', DATE '${AS_OF}', 'message', 'sms', 'borrower', 'cn.reminder.gentle',
+           'floor', 1, 'champion', 'segment', 'step', 'queued',
+           '{"summary":"dpd 3 in window 1-7","trigger":"dpd","conditions":["dpd 1-7"]}'::jsonb,
+           '{"name":"张伟","overdueAmount":"1000.00","dpd":3}'::jsonb, '{"outcome":"allow","rules":["pass-through"]}'::jsonb, 'queued for sending'
+    FROM generate_series(1, ${rows}) AS g`));
+  await database.runScript('DROP TABLE bench_floor_actions');
+  return ms;
+}
+
+// ---------- the cycle ----------
+interface CycleJson {
+  finished: boolean; elapsedMs: number; peakRssMb: number;
+  total: { accounts: number; evaluated: number; actions: number; byStep: Array<{ strategyId: string; stepId: string; status: string; count: number }> };
+}
+
+async function resetDay(database: Database): Promise<void> {
+  await database.runScript(`
+    DELETE FROM outbox WHERE action_id IN (SELECT action_id FROM actions WHERE as_of = DATE '${AS_OF}');
+    DELETE FROM actions WHERE as_of = DATE '${AS_OF}';
+    DELETE FROM cycle_chunks WHERE as_of = DATE '${AS_OF}';
+    DELETE FROM cycle_runs WHERE as_of = DATE '${AS_OF}';
+    DELETE FROM account_states;
+    VACUUM ANALYZE actions; VACUUM ANALYZE outbox; VACUUM ANALYZE account_states;`);
+}
+
+function runCycleProcess(env: Record<string, string>): [CycleJson, number] {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [`${ROOT}src/cli/main.ts`, 'cycle', '--as-of', AS_OF, '--json'], {
+    env: { ...process.env, ...env, OVERDUE_LOG_LEVEL: 'warn' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+  const wall = performance.now() - t;
+  if (r.status !== 0) throw new Error(`cycle process failed (${r.status}): ${r.stderr}`);
+  return [JSON.parse(r.stdout.trim().split('\n').at(-1)!) as CycleJson, wall];
+}
+
+async function checkCycle(database: Database, report: CycleJson): Promise<void> {
+  const check = (what: string, ok: boolean, detail: string) => {
+    say(`    check ${ok ? 'ok  ' : 'FAIL'} ${what}: ${detail}`);
+    if (!ok) failures.push(`${what}: ${detail}`);
+  };
+  const byStep = await sql<{ strategy_id: string; step_id: string; status: string; n: number }>`
+    SELECT strategy_id, step_id, status, count(*)::int AS n FROM actions WHERE as_of = ${AS_OF}
+    GROUP BY strategy_id, step_id, status`.execute(database.db);
+  const fromDb = new Map(byStep.rows.map((r) => [`${r.strategy_id}/${r.step_id}/${r.status}`, r.n]));
+  const mismatched = report.total.byStep.filter((s) => fromDb.get(`${s.strategyId}/${s.stepId}/${s.status}`) !== s.count);
+  check('actions per step and status = SQL count', mismatched.length === 0 && fromDb.size === report.total.byStep.length,
+    `${report.total.byStep.length} step/status rows, ${mismatched.length} differ`);
+  const states = await sql<{ n: number; delinquent: number; dpd_sum: number; floor_n: number; floor_delinquent: number; floor_sum: number; differing: number }>`
+    SELECT (SELECT count(*)::int FROM account_states) AS n,
+           (SELECT count(*)::int FROM account_states WHERE dpd > 0) AS delinquent,
+           (SELECT coalesce(sum(dpd), 0)::bigint FROM account_states) AS dpd_sum,
+           (SELECT count(*)::int FROM bench_floor_dpd) AS floor_n,
+           (SELECT count(*)::int FROM bench_floor_dpd WHERE dpd > 0) AS floor_delinquent,
+           (SELECT coalesce(sum(dpd), 0)::bigint FROM bench_floor_dpd) AS floor_sum,
+           (SELECT count(*)::int FROM bench_floor_dpd f JOIN account_states s USING (borrower_id, loan_id) WHERE s.dpd <> f.dpd) AS differing`.execute(database.db);
+  const s = states.rows[0];
+  check('every account refreshed', s.n === s.floor_n && report.total.accounts === s.n, `${s.n} states, ${s.floor_n} accounts, cycle says ${report.total.accounts}`);
+  check('DPD = independent SQL DPD', s.differing === 0 && s.dpd_sum === s.floor_sum, `${s.differing} accounts differ; delinquent ${s.delinquent} vs ${s.floor_delinquent}`);
+  const active = await loadActiveSet(database.db);
+  const preDue = active ? scopeOf(active.set).maxPreDueDays : 0;
+  const scope = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM account_states s JOIN loans l USING (borrower_id, loan_id)
+    WHERE l.status = 'active' AND (s.dpd > 0 OR (s.next_due_date IS NOT NULL AND s.next_due_date <= ${AS_OF}::date + ${preDue}::int)
+      OR EXISTS (SELECT 1 FROM account_events e WHERE e.borrower_id = s.borrower_id AND e.loan_id = s.loan_id
+                 AND e.occurred_on > ${AS_OF}::date - 7 AND e.occurred_on <= ${AS_OF}::date))`.execute(database.db);
+  check('accounts evaluated = accounts in scope (SQL)', scope.rows[0].n === report.total.evaluated, `${report.total.evaluated} evaluated, ${scope.rows[0].n} in scope`);
+  const outbox = await sql<{ queued: number; outbox: number }>`
+    SELECT (SELECT count(*)::int FROM actions WHERE as_of = ${AS_OF} AND status = 'queued') AS queued,
+           (SELECT count(*)::int FROM outbox o JOIN actions a USING (borrower_id, action_id) WHERE a.as_of = ${AS_OF}) AS outbox`.execute(database.db);
+  check('one outbox entry per queued action', outbox.rows[0].queued === outbox.rows[0].outbox, `${outbox.rows[0].queued} queued, ${outbox.rows[0].outbox} outbox`);
+  check('cycle finished', report.finished, String(report.finished));
+}
+
+async function activateStrategies(database: Database): Promise<void> {
+  const loaded = loadStrategyDirectory(`${ROOT}strategies/`);
+  if (!loaded.ok) throw new Error('shipped strategies do not validate');
+  await saveAndActivate(database.db, loaded.value, { activatedBy: 'bench' });
+}
+
+// ---------- scenarios ----------
+async function foundation(kind: 'embedded' | 'server', open: () => Promise<Database>): Promise<void> {
+  const database = await open();
+  try {
+    await migrate(database);
+    await ensurePortfolio(database, EMBEDDED_ACCOUNTS);
+    const size = await portfolioSize(database);
+    await database.runScript('DELETE FROM account_states');
+    const [r, ms] = await timed(() => refreshDelinquency(database.db, { asOf: AS_OF }));
+    const [, again] = await timed(() => refreshDelinquency(database.db, { asOf: AS_OF }));
+    say(`  foundation ${kind}: ${size.accounts} accounts / ${size.instalments} instalments: refresh ${seconds(ms)} (${Math.round(r.accounts / (ms / 1000))} accounts/s), refresh again ${seconds(again)}`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function cycle(kind: 'embedded' | 'server', accounts: number, open: () => Promise<Database>, env: Record<string, string>, target: { wallSec: number; ratio?: number; memMb?: number }): Promise<void> {
+  const database = await open();
+  try {
+    await migrate(database);
+    await ensurePortfolio(database, accounts);
+    await activateStrategies(database);
+    const size = await portfolioSize(database);
+    await resetDay(database);
+    const dpdMs = await floorDpd(database);
+    await database.close();
+    const [report, wall] = runCycleProcess(env);
+    const reopened = await open();
+    try {
+      const insertMs = await floorInsert(reopened, report.total.actions);
+      const floor = dpdMs + insertMs;
+      const ratio = wall / floor;
+      const delinquent = await sql<{ n: number }>`SELECT count(*)::int AS n FROM account_states WHERE dpd > 0`.execute(reopened.db);
+      say(`  cycle ${kind}: ${size.accounts} accounts / ${size.instalments} instalments (${(100 * delinquent.rows[0].n / size.accounts).toFixed(1)} % delinquent), ${report.total.evaluated} evaluated, ${report.total.actions} actions`);
+      say(`    wall ${seconds(wall)} (${Math.round(size.accounts / (wall / 1000))} accounts/s), peak memory ${report.peakRssMb} MiB`);
+      say(`    floor ${seconds(floor)} (DPD for every account ${seconds(dpdMs)} + bulk insert of ${report.total.actions} action rows ${seconds(insertMs)}), ratio ${ratio.toFixed(2)}x`);
+      const meets = wall / 1000 < target.wallSec && (target.ratio === undefined || ratio <= target.ratio) && (target.memMb === undefined || report.peakRssMb < target.memMb);
+      say(`    target: < ${target.wallSec} s${target.ratio ? `, ≤ ${target.ratio}x floor` : ''}${target.memMb ? `, < ${target.memMb} MiB` : ''}: ${meets ? 'met' : 'NOT met'}`);
+      await checkCycle(reopened, report);
+    } finally {
+      await reopened.close();
+    }
+  } finally {
+    await database.close().catch(() => undefined);
+  }
+}
+
+// ---------- main ----------
+const started = new Date();
+say(`Overdue benchmarks, ${started.toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`);
+const server = only === 'embedded' ? null : startServer();
+try {
+  const pgVersion = server ? execFileSync('psql', [server.url, '-Atc', 'SHOW server_version'], { encoding: 'utf8' }).trim() : '-';
+  if (server) say(`PostgreSQL ${pgVersion} on 127.0.0.1 (throw-away server from scripts/pg-server.sh: fsync off, shared_buffers 1GB)`);
+  mkdirSync(`${ROOT}.bench-data`, { recursive: true });
+  const embeddedDir = `${ROOT}.bench-data/embedded-${EMBEDDED_ACCOUNTS}-s${SEED}-${AS_OF}`;
+  const openEmbedded = () => openDatabase({ dataDir: embeddedDir });
+
+  if (!only || only === 'foundation') {
+    say('\nFoundation: delinquency refresh');
+    if (server) {
+      const { url } = await serverDatabase(server.url, `overdue_bench_${EMBEDDED_ACCOUNTS}_s${SEED}_${AS_OF.replaceAll('-', '')}`);
+      await foundation('server', () => openDatabase({ url, poolSize: 3 }));
+    }
+    if (only !== 'server') await foundation('embedded', openEmbedded);
+  }
+  if (!only || only === 'cycle' || only === 'server' || only === 'embedded') {
+    say('\nDaily cycle');
+    if (server && only !== 'embedded') {
+      const { url } = await serverDatabase(server.url, `overdue_bench_${SERVER_ACCOUNTS}_s${SEED}_${AS_OF.replaceAll('-', '')}`);
+      await cycle('server', SERVER_ACCOUNTS, () => openDatabase({ url, poolSize: 3 }), { DATABASE_URL: url }, { wallSec: 20, ratio: 3, memMb: 1024 });
+    }
+    if (only !== 'server') await cycle('embedded', EMBEDDED_ACCOUNTS, openEmbedded, { OVERDUE_DATA_DIR: embeddedDir, DATABASE_URL: '' }, { wallSec: 30 });
+  }
+} finally {
+  server?.stop();
+}
+if (failures.length > 0) {
+  say(`\nFAILED: ${failures.length} correctness check(s) disagree:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+}
+if (!args['no-results']) {
+  const file = `${ROOT}bench/RESULTS.md`;
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\nNewest first. Produced by `npm run bench`; see bench/README.md.\n';
+  const [head, ...rest] = previous.split('\n## ');
+  writeFileSync(file, `${head.trimEnd()}\n\n## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC${only ? ` (--only ${only})` : ''}\n\n\`\`\`\n${lines.join('\n').trim()}\n\`\`\`\n${rest.length ? `\n## ${rest.join('\n## ')}` : ''}`);
+}
+process.exit(failures.length > 0 ? 1 : 0);

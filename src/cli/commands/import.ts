@@ -1,0 +1,39 @@
+// `overdue import <file> --kind borrowers|loans|payments`: wiring for the ledger's import.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { withRuntime } from '../../platform/runtime.ts';
+import { DEFAULT_BATCH_SIZE, IMPORT_KINDS, InvalidFileError, importFile, type ImportKind, type ImportReport } from '../../ledger/index.ts';
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+export function registerImportCommands(program: Command): void {
+  program
+    .command('import <file>')
+    .description('import borrowers, loans or payments from a CSV or NDJSON file (layouts: src/ledger/IMPORT.md)')
+    .addOption(new Option('--kind <kind>', 'what the file holds').choices(IMPORT_KINDS).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'file format (default: from the extension .csv, .ndjson, .jsonl)').choices(['csv', 'ndjson']))
+    .option('--batch-size <n>', 'records per transaction', positiveInteger, DEFAULT_BATCH_SIZE)
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string, options: { kind: ImportKind; format?: string; batchSize: number; json?: boolean }) => {
+      let report: ImportReport;
+      try {
+        report = await withRuntime(({ database }) => importFile(database.db, { file, kind: options.kind, format: options.format, batchSize: options.batchSize }));
+      } catch (error) {
+        if (!(error instanceof InvalidFileError)) throw error;
+        if (options.json) console.log(JSON.stringify({ file, kind: options.kind, refused: error.problems }, null, 2));
+        else for (const problem of error.problems) process.stderr.write(`${problem}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (options.json) {
+        console.log(JSON.stringify(report, null, 2));
+      } else {
+        for (const problem of report.problems) process.stderr.write(`${problem}\n`);
+        console.log(`${file}: ${report.kind}: ${report.accepted} accepted, ${report.rejected} rejected, ${report.unchanged} unchanged`);
+      }
+      process.exitCode = report.rejected > 0 ? 1 : 0;
+    });
+}

@@ -1,0 +1,137 @@
+// The set-based SQL refresh against the pure assessment, account by account, on a seeded random
+// portfolio full of edge cases; plus scoping by borrower and the refusals.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { Selectable } from 'kysely';
+import { openTestDatabase, type TestDatabase } from '../../test/support/database.ts';
+import type { AccountStatesTable } from '../platform/db/types.ts';
+import { assessDelinquency, DelinquencyError, refreshDelinquency, type DelinquencyAccount, type DelinquencyProduct, type DelinquencySnapshot } from './index.ts';
+import { instalmentsArbitrary, productArbitrary, TRICKY_AS_OF_DATES } from './test-accounts.ts';
+
+const SEED = 20_240_229;
+const products = fc.sample(productArbitrary, { numRuns: 6, seed: SEED });
+const generated = fc.sample(fc.record({ product: fc.nat(products.length - 1), instalments: instalmentsArbitrary }), { numRuns: 300, seed: SEED + 1 });
+
+interface Account extends DelinquencyAccount {
+  productId: string;
+  status: 'active' | 'closed' | 'written_off';
+}
+
+/** Two loans per borrower; the last three are a loan without instalments and two inactive loans. */
+const accounts: Account[] = [
+  ...generated.map((g, i) => ({ borrowerId: 1 + Math.floor(i / 2), loanId: 1000 + i, productId: `p${g.product}`, status: 'active' as const, instalments: g.instalments })),
+  { borrowerId: 500, loanId: 2000, productId: 'p0', status: 'active', instalments: [] },
+  { borrowerId: 501, loanId: 2001, productId: 'p1', status: 'closed', instalments: generated[0].instalments },
+  { borrowerId: 501, loanId: 2002, productId: 'p2', status: 'written_off', instalments: generated[1].instalments },
+];
+const active = accounts.filter((a) => a.status === 'active');
+const productOf = (account: Account): DelinquencyProduct => products[Number(account.productId.slice(1))];
+
+async function seedPortfolio(database: TestDatabase): Promise<void> {
+  const { db } = database;
+  await db.insertInto('products').values(products.map((p, i) => ({
+    id: `p${i}`, name: `product ${i}`, currency: 'CNY', grace_days: p.graceDays, repeat_grace_days: p.repeatGraceDays,
+    repeat_lookback_days: p.repeatLookbackDays, repeat_min_episodes: p.repeatMinEpisodes, tolerance_minor: p.toleranceMinor,
+    late_fee_fixed_minor: p.lateFee.fixedMinor, late_fee_daily_ppm: p.lateFee.dailyPpm, late_fee_cap_minor: p.lateFee.capMinor,
+    bucket_bounds: [...p.bucketBounds],
+  }))).execute();
+  const borrowerIds = [...new Set(accounts.map((a) => a.borrowerId))];
+  await db.insertInto('borrowers').values(borrowerIds.map((id) => ({ borrower_id: id, external_id: `B${id}`, name: `borrower ${id}` }))).execute();
+  await db.insertInto('loans').values(accounts.map((a) => ({
+    borrower_id: a.borrowerId, loan_id: a.loanId, external_id: `L${a.loanId}`, product_id: a.productId, currency: 'CNY',
+    principal_minor: 1 + a.instalments.reduce((sum, i) => sum + i.principalMinor, 0), opened_on: '2023-05-01', status: a.status,
+  }))).execute();
+  const rows = accounts.flatMap((a) => a.instalments.map((i) => ({
+    borrower_id: a.borrowerId, loan_id: a.loanId, seq: i.seq, due_date: i.dueDate, principal_minor: i.principalMinor,
+    interest_minor: i.interestMinor, fee_minor: i.feeMinor, paid_principal_minor: i.paidPrincipalMinor, paid_interest_minor: i.paidInterestMinor,
+    paid_fee_minor: i.paidFeeMinor, paid_late_fee_minor: i.paidLateFeeMinor, settled_on: i.settledOn,
+  })));
+  for (let k = 0; k < rows.length; k += 500) await db.insertInto('instalments').values(rows.slice(k, k + 500)).execute();
+}
+
+function snapshotOf(row: Selectable<AccountStatesTable>): DelinquencySnapshot & { nextDueMinor: number } {
+  return {
+    borrowerId: row.borrower_id, loanId: row.loan_id, asOf: row.as_of, dpd: row.dpd, bucket: row.bucket, overdueMinor: row.overdue_minor,
+    outstandingMinor: row.outstanding_minor, lateFeeMinor: row.late_fee_minor, oldestUnpaidDue: row.oldest_unpaid_due,
+    nextDueDate: row.next_due_date, nextDueMinor: row.next_due_minor, episodes: row.episodes, isRepeat: row.is_repeat,
+    graceDays: row.grace_days, delinquentSince: row.delinquent_since, curedOn: row.cured_on,
+  };
+}
+
+async function statesByLoan(database: TestDatabase): Promise<Map<number, DelinquencySnapshot>> {
+  const rows = await database.db.selectFrom('account_states').selectAll().execute();
+  return new Map(rows.map((row) => [row.loan_id, snapshotOf(row)]));
+}
+
+test('the SQL refresh agrees with assessDelinquency on every account, on every as-of date', async () => {
+  const database = await openTestDatabase();
+  try {
+    await seedPortfolio(database);
+    const coverage = { delinquent: 0, repeat: 0, cured: 0, withinTolerance: 0, fees: 0 };
+    for (const asOf of TRICKY_AS_OF_DATES) {
+      assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: active.length }, asOf);
+      const states = await statesByLoan(database);
+      assert.equal(states.size, active.length, 'no rows for closed or written-off loans');
+      for (const account of active) {
+        const expected = assessDelinquency(account, productOf(account), asOf);
+        assert.deepEqual(states.get(account.loanId), expected, `loan ${account.loanId} as of ${asOf}`);
+        coverage.delinquent += expected.dpd > 0 ? 1 : 0;
+        coverage.repeat += expected.isRepeat ? 1 : 0;
+        coverage.cured += expected.curedOn !== null ? 1 : 0;
+        coverage.withinTolerance += expected.dpd === 0 && expected.overdueMinor > 0 ? 1 : 0;
+        coverage.fees += expected.lateFeeMinor > 0 ? 1 : 0;
+      }
+    }
+    // The portfolio really holds the tricky cases the comparison is meant to cover.
+    for (const [what, n] of Object.entries(coverage)) assert.ok(n >= 20, `only ${n} ${what} account-days`);
+  } finally {
+    await database.close();
+  }
+});
+
+test('a refresh touches only the borrowers in its range or list, inside the caller’s transaction', async () => {
+  const database = await openTestDatabase();
+  try {
+    await seedPortfolio(database);
+    await refreshDelinquency(database.db, { asOf: '2024-02-29' });
+    const chunk = await database.db.transaction().execute((trx) => refreshDelinquency(trx, { asOf: '2024-03-31', loBorrowerId: 10, hiBorrowerId: 20 }));
+    assert.deepEqual(chunk, { accounts: active.filter((a) => a.borrowerId >= 10 && a.borrowerId < 20).length });
+    const listed = await refreshDelinquency(database.db, { asOf: '2024-06-30', borrowerIds: [3, 500] });
+    assert.deepEqual(listed, { accounts: 3 });
+    const states = await statesByLoan(database);
+    for (const account of active) {
+      const asOf = [3, 500].includes(account.borrowerId) ? '2024-06-30' : account.borrowerId >= 10 && account.borrowerId < 20 ? '2024-03-31' : '2024-02-29';
+      assert.deepEqual(states.get(account.loanId), assessDelinquency(account, productOf(account), asOf), `loan ${account.loanId}`);
+    }
+    await assert.rejects(
+      database.db.transaction().execute(async (trx) => {
+        await refreshDelinquency(trx, { asOf: '2024-12-31', loBorrowerId: 1, hiBorrowerId: 5 });
+        throw new Error('caller fails after the refresh');
+      }),
+      /caller fails/,
+    );
+    const after = await database.db.selectFrom('account_states').select('as_of').where('borrower_id', '<', 5).execute();
+    assert.ok(after.length > 0 && after.every((r) => r.as_of !== '2024-12-31'), 'rolled back with the caller');
+  } finally {
+    await database.close();
+  }
+});
+
+test('a refresh refuses a bad date, range or product before writing anything', async () => {
+  const database = await openTestDatabase();
+  try {
+    await seedPortfolio(database);
+    const refused = (promise: Promise<unknown>, code: string, pattern: RegExp) =>
+      assert.rejects(promise, (error: unknown) => error instanceof DelinquencyError && error.code === code && pattern.test(error.message));
+    await refused(refreshDelinquency(database.db, { asOf: '2024-02-30' }), 'invalid-as-of', /asOf/);
+    await refused(refreshDelinquency(database.db, { asOf: '2024-03-01', loBorrowerId: 20, hiBorrowerId: 10 }), 'invalid-borrower-range', /\[20, 10\)/);
+    await refused(refreshDelinquency(database.db, { asOf: '2024-03-01', borrowerIds: [1, 2.5] }), 'invalid-borrower-range', /borrowerIds/);
+    await database.db.updateTable('products').set({ bucket_bounds: [60, 30] }).where('id', '=', 'p3').execute();
+    await refused(refreshDelinquency(database.db, { asOf: '2024-03-01' }), 'invalid-product', /product p3: bucketBounds: expected strictly increasing/);
+    const rows = await database.db.selectFrom('account_states').select('loan_id').execute();
+    assert.equal(rows.length, 0);
+  } finally {
+    await database.close();
+  }
+});

@@ -1,0 +1,176 @@
+// Set-based delinquency storage: one INSERT … SELECT computes every account's snapshot in a borrower
+// scope from instalments + loans + products and upserts account_states; plus the product terms and
+// the portfolio summary by bucket. The SQL mirrors core/assess-delinquency.ts (definitions there).
+//
+// Shape, for 10^6 accounts: one pass from the active loans over all their instalments grouped by
+// account (amounts and dates; in primary-key order it streams without sorting), and one pass over the
+// late instalments only, where window functions find the episodes (gaps and islands: a span starts an
+// episode when it begins after the running latest late day + 1, and ends one when the next span
+// begins after that) and late fees are summed under both graces, since which grace applies depends
+// on that history. No correlated subqueries: the two results meet in hash or merge joins.
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { DB } from '../platform/db/types.ts';
+import { compareBuckets } from './core/buckets.ts';
+import type { DelinquencyProduct } from './core/types.ts';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Which borrowers a refresh covers: borrower_id in [lo, hi) and/or in a list; all when empty. */
+export interface BorrowerScope {
+  loBorrowerId?: number;
+  hiBorrowerId?: number;
+  borrowerIds?: readonly number[];
+}
+
+function borrowerFilter(column: string, scope: BorrowerScope): RawBuilder<unknown> {
+  const ref = sql.ref(column);
+  const parts = [
+    scope.loBorrowerId === undefined ? null : sql`${ref} >= ${scope.loBorrowerId}`,
+    scope.hiBorrowerId === undefined ? null : sql`${ref} < ${scope.hiBorrowerId}`,
+    scope.borrowerIds === undefined ? null : sql`${ref} = ANY(${[...scope.borrowerIds]}::bigint[])`,
+  ].filter((part) => part !== null);
+  return parts.length === 0 ? sql`TRUE` : sql.join(parts, sql` AND `);
+}
+
+/** Instalments in scope with what delinquency derives from each row alone. */
+function instalmentsInScope(asOf: string, scope: BorrowerScope): RawBuilder<unknown> {
+  return sql`(SELECT borrower_id, loan_id, seq, due_date, settled_on, paid_late_fee_minor,
+           GREATEST(0, principal_minor + interest_minor + fee_minor - paid_principal_minor - paid_interest_minor - paid_fee_minor) AS unpaid,
+           GREATEST(0, principal_minor - paid_principal_minor) AS unpaid_principal,
+           ${asOf}::date - due_date AS days_late
+    FROM instalments WHERE ${borrowerFilter('borrower_id', scope)})`;
+}
+
+/** Late fee outstanding on one late instalment (joined to its product) under the given grace column. */
+function lateFeeOutstanding(grace: 'grace_days' | 'repeat_grace_days'): RawBuilder<unknown> {
+  const graceDays = sql.ref(`p.${grace}`);
+  return sql`CASE WHEN i.unpaid > 0 AND i.days_late > ${graceDays} THEN GREATEST(0,
+      LEAST(p.late_fee_fixed_minor + floor(i.unpaid_principal::numeric * p.late_fee_daily_ppm * (i.days_late - ${graceDays}) / 1000000),
+            p.late_fee_cap_minor) - i.paid_late_fee_minor)::bigint ELSE 0 END`;
+}
+
+/**
+ * Upserts the snapshot of every active loan in scope as of asOf; returns how many accounts.
+ * The first pass runs from the loans (so a loan without instalments still gets its row) over all
+ * their instalments; the second reads only the late instalments: their episodes and late fees.
+ */
+export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
+  const activeLoans = sql`l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}`;
+  const result = await sql`
+    INSERT INTO account_states (borrower_id, loan_id, as_of, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor,
+      oldest_unpaid_due, next_due_date, next_due_minor, episodes, is_repeat, grace_days, delinquent_since, cured_on, updated_at)
+    WITH amounts AS (
+      SELECT l.borrower_id, l.loan_id, l.product_id,
+             COALESCE(sum(i.unpaid) FILTER (WHERE i.days_late > 0), 0) AS overdue,
+             COALESCE(sum(i.unpaid), 0) AS unpaid,
+             min(i.due_date) FILTER (WHERE i.days_late > 0 AND i.unpaid > 0) AS oldest_unpaid_due,
+             min(ARRAY[-i.days_late, i.seq, i.unpaid]) FILTER (WHERE i.days_late <= 0 AND i.unpaid > 0) AS next_due
+      FROM loans l LEFT JOIN ${instalmentsInScope(asOf, scope)} i ON i.borrower_id = l.borrower_id AND i.loan_id = l.loan_id
+      WHERE ${activeLoans}
+      GROUP BY l.borrower_id, l.loan_id
+    ),
+    spans AS (
+      SELECT *,
+             max(last_day) OVER (PARTITION BY borrower_id, loan_id ORDER BY first_day, last_day
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_last_day,
+             lead(first_day) OVER (PARTITION BY borrower_id, loan_id ORDER BY first_day, last_day) AS next_first_day
+      FROM (SELECT i.borrower_id, i.loan_id, p.repeat_lookback_days, i.due_date + 1 AS first_day, i.unpaid > 0 AS open,
+                   CASE WHEN i.unpaid > 0 THEN ${asOf}::date ELSE LEAST(i.settled_on, ${asOf}::date) END AS last_day,
+                   ${lateFeeOutstanding('grace_days')} AS late_fee_first,
+                   ${lateFeeOutstanding('repeat_grace_days')} AS late_fee_repeat
+            FROM ${instalmentsInScope(asOf, scope)} i
+            JOIN loans l ON l.borrower_id = i.borrower_id AND l.loan_id = i.loan_id
+            JOIN products p ON p.id = l.product_id
+            WHERE ${activeLoans} AND i.days_late > 0 AND (i.unpaid > 0 OR i.settled_on > i.due_date)) late
+    ),
+    history AS (
+      SELECT borrower_id, loan_id,
+             count(*) FILTER (WHERE (next_first_day IS NULL OR next_first_day > GREATEST(last_day, previous_last_day) + 1)
+                                AND GREATEST(last_day, previous_last_day) >= ${asOf}::date - repeat_lookback_days) AS episodes,
+             bool_or(open) AS ongoing,
+             max(first_day) FILTER (WHERE previous_last_day IS NULL OR first_day > previous_last_day + 1) AS latest_start,
+             max(last_day) AS latest_end,
+             sum(late_fee_first) AS late_fee_first, sum(late_fee_repeat) AS late_fee_repeat
+      FROM spans GROUP BY borrower_id, loan_id
+    ),
+    assessed AS (
+      SELECT m.*, p.bucket_bounds, p.grace_days, p.repeat_grace_days,
+             CASE WHEN m.overdue > p.tolerance_minor THEN ${asOf}::date - m.oldest_unpaid_due ELSE 0 END AS dpd,
+             COALESCE(h.episodes, 0) AS episodes, COALESCE(h.ongoing, false) AS ongoing, h.latest_start, h.latest_end,
+             COALESCE(h.episodes, 0) - CASE WHEN h.ongoing THEN 1 ELSE 0 END >= p.repeat_min_episodes AS is_repeat,
+             COALESCE(h.late_fee_first, 0) AS late_fee_first, COALESCE(h.late_fee_repeat, 0) AS late_fee_repeat
+      FROM amounts m JOIN products p ON p.id = m.product_id
+      LEFT JOIN history h ON h.borrower_id = m.borrower_id AND h.loan_id = m.loan_id
+    )
+    SELECT borrower_id, loan_id, ${asOf}::date, dpd,
+           CASE WHEN dpd = 0 THEN 'M0'
+                WHEN width_bucket(dpd - 1, bucket_bounds) >= cardinality(bucket_bounds) THEN 'M' || cardinality(bucket_bounds) + 1 || '+'
+                ELSE 'M' || width_bucket(dpd - 1, bucket_bounds) + 1 END,
+           overdue, unpaid + late_fee, late_fee,
+           CASE WHEN dpd > 0 THEN oldest_unpaid_due END,
+           ${asOf}::date + next_due[1]::int, COALESCE(next_due[3], 0),
+           episodes, is_repeat, CASE WHEN is_repeat THEN repeat_grace_days ELSE grace_days END,
+           CASE WHEN dpd > 0 THEN latest_start END,
+           CASE WHEN NOT ongoing THEN latest_end END,
+           now()
+    FROM (SELECT *, CASE WHEN is_repeat THEN late_fee_repeat ELSE late_fee_first END AS late_fee FROM assessed) s
+    ON CONFLICT (borrower_id, loan_id) DO UPDATE SET
+      as_of = EXCLUDED.as_of, dpd = EXCLUDED.dpd, bucket = EXCLUDED.bucket, overdue_minor = EXCLUDED.overdue_minor,
+      outstanding_minor = EXCLUDED.outstanding_minor, late_fee_minor = EXCLUDED.late_fee_minor,
+      oldest_unpaid_due = EXCLUDED.oldest_unpaid_due, next_due_date = EXCLUDED.next_due_date,
+      next_due_minor = EXCLUDED.next_due_minor, episodes = EXCLUDED.episodes, is_repeat = EXCLUDED.is_repeat,
+      grace_days = EXCLUDED.grace_days, delinquent_since = EXCLUDED.delinquent_since, cured_on = EXCLUDED.cured_on,
+      updated_at = EXCLUDED.updated_at`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+type ProductRow = Pick<DB['products'], 'id' | 'grace_days' | 'repeat_grace_days' | 'bucket_bounds' | 'late_fee_cap_minor'> & {
+  repeat_lookback_days: number;
+  repeat_min_episodes: number;
+  tolerance_minor: number;
+  late_fee_fixed_minor: number;
+  late_fee_daily_ppm: number;
+};
+
+/** The delinquency terms of a products row (unvalidated; see checkDelinquencyProduct). */
+export function delinquencyProductOf(row: ProductRow): DelinquencyProduct {
+  return {
+    graceDays: row.grace_days,
+    repeatGraceDays: row.repeat_grace_days,
+    repeatLookbackDays: row.repeat_lookback_days,
+    repeatMinEpisodes: row.repeat_min_episodes,
+    toleranceMinor: row.tolerance_minor,
+    lateFee: { fixedMinor: row.late_fee_fixed_minor, dailyPpm: row.late_fee_daily_ppm, capMinor: row.late_fee_cap_minor },
+    bucketBounds: row.bucket_bounds,
+  };
+}
+
+export async function loadProductRows(db: Executor): Promise<ProductRow[]> {
+  return db
+    .selectFrom('products')
+    .select(['id', 'grace_days', 'repeat_grace_days', 'repeat_lookback_days', 'repeat_min_episodes', 'tolerance_minor',
+      'late_fee_fixed_minor', 'late_fee_daily_ppm', 'late_fee_cap_minor', 'bucket_bounds'])
+    .orderBy('id')
+    .execute();
+}
+
+export interface BucketSummary {
+  bucket: string;
+  currency: string;
+  accounts: number;
+  outstandingMinor: number;
+  overdueMinor: number;
+}
+
+/** Active accounts by currency and bucket as of a refreshed date, youngest bucket first. */
+export async function summarizePortfolio(db: Executor, asOf: string): Promise<BucketSummary[]> {
+  const rows = await sql<{ bucket: string; currency: string; accounts: number; outstanding_minor: number; overdue_minor: number }>`
+    SELECT s.bucket, l.currency, count(*)::int AS accounts,
+           sum(s.outstanding_minor)::bigint AS outstanding_minor, sum(s.overdue_minor)::bigint AS overdue_minor
+    FROM account_states s JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
+    WHERE s.as_of = ${asOf}::date AND l.status = 'active'
+    GROUP BY s.bucket, l.currency`.execute(db);
+  return rows.rows
+    .map((r) => ({ bucket: r.bucket, currency: r.currency, accounts: r.accounts, outstandingMinor: r.outstanding_minor, overdueMinor: r.overdue_minor }))
+    .sort((a, b) => a.currency.localeCompare(b.currency) || compareBuckets(a.bucket, b.bucket));
+}

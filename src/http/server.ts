@@ -1,0 +1,39 @@
+// HTTP server assembly. For now: health and a read-only portfolio view; the full API with roles
+// and OpenAPI docs builds on this.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Database } from '../platform/db/connect.ts';
+
+export interface ServerDeps {
+  database: Database;
+  logLevel?: string;
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: { level: deps.logLevel ?? 'info' } });
+  const { db } = deps.database;
+
+  app.get('/health', async () => {
+    await sql`SELECT 1`.execute(db);
+    return { status: 'ok', database: deps.database.kind };
+  });
+
+  app.get('/api/portfolio', async () => {
+    const rows = await sql<{ bucket: string; accounts: number; outstanding_minor: number; overdue_minor: number; as_of: string | null }>`
+      SELECT bucket, count(*)::int AS accounts, sum(outstanding_minor)::bigint AS outstanding_minor,
+             sum(overdue_minor)::bigint AS overdue_minor, max(as_of)::text AS as_of
+      FROM account_states GROUP BY bucket ORDER BY bucket`.execute(db);
+    return { buckets: rows.rows };
+  });
+
+  app.get('/api/cycles', async () => {
+    const rows = await sql`
+      SELECT r.as_of::text, r.started_at, r.finished_at, r.chunk_count,
+             (SELECT count(*)::int FROM cycle_chunks c WHERE c.as_of = r.as_of AND c.status = 'done') AS chunks_done,
+             (SELECT count(*)::int FROM actions a WHERE a.as_of = r.as_of) AS actions
+      FROM cycle_runs r ORDER BY r.as_of DESC LIMIT 30`.execute(db);
+    return { cycles: rows.rows };
+  });
+
+  return app;
+}

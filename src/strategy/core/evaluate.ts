@@ -1,0 +1,233 @@
+// What happens to one account today under the active strategy set: route → arm → segment → every
+// step of its ladder (trigger, stop conditions, conditions, quiet rule, cadence) → planned actions.
+// Pure and synchronous; every step considered leaves a trace saying why it fired or not.
+import { addDays, daysBetween } from '../../platform/core/calendar.ts';
+import type { AccountFacts, Channel } from './facts.ts';
+import { AccountView, firstUnmet, unmet } from './conditions.ts';
+import { assignArm } from './champion-challenger.ts';
+import { pickChannel } from './channels.ts';
+import type { ActiveStrategySet, CompiledAction, CompiledStep, CompiledStrategy, StrategyScope } from './compile.ts';
+import type { StopCondition } from './schema.ts';
+import type { Evaluation, PayloadValue, PlannedAction, StepTrace, Trigger } from './types.ts';
+
+/** Which accounts the cycle must load: any with DPD > 0, a due date within maxPreDueDays, or one of these events. */
+export function scopeOf(set: ActiveStrategySet): StrategyScope {
+  return set.scope;
+}
+
+interface StepContext {
+  view: AccountView;
+  strategy: CompiledStrategy;
+  arm: string;
+  segmentId: string;
+  segmentLabels: string[];
+}
+
+interface StepOutcome {
+  reason: string;
+  /** Set when a stop condition kept the step from firing. */
+  stop?: string;
+  actions: PlannedAction[];
+}
+
+type TriggerMatch = { matched: false; reason: string } | { matched: true; text: string; event?: { eventId: number; occurredOn: string } };
+
+function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
+  const { facts } = view;
+  const t = step.trigger;
+  switch (t.kind) {
+    case 'dpd': {
+      const value = t.afterGrace ? facts.dpd - facts.graceDays : facts.dpd;
+      const what = t.afterGrace ? `${value} days past grace (dpd ${facts.dpd}, grace ${facts.graceDays})` : `dpd ${facts.dpd}`;
+      const inside = value >= t.min && value <= t.max;
+      return inside ? { matched: true, text: `${what} in window ${t.window}` } : { matched: false, reason: `${what} outside window ${t.window}` };
+    }
+    case 'pre_due': {
+      // An overdue account is handled by the DPD ladder; reminders ahead of a due date are for current accounts.
+      if (facts.dpd > 0) return { matched: false, reason: `pre-due step waits for a current account (dpd ${facts.dpd})` };
+      const days = view.daysUntilDue;
+      if (days === null) return { matched: false, reason: 'nothing due ahead' };
+      const what = `next due ${facts.nextDueDate} in ${days} days`;
+      return days >= t.min && days <= t.max ? { matched: true, text: `${what}, window ${t.window}` } : { matched: false, reason: `${what}, outside window ${t.window}` };
+    }
+    case 'event': {
+      for (let i = facts.events.length - 1; i >= 0; i--) {
+        const e = facts.events[i];
+        if (e.kind === t.event) return { matched: true, text: `event ${e.kind} #${e.eventId} on ${e.occurredOn}`, event: e };
+      }
+      return { matched: false, reason: `no ${t.event} event` };
+    }
+  }
+}
+
+function stopReason(stop: StopCondition, step: CompiledStep, ctx: StepContext): string | null {
+  const { facts } = ctx.view;
+  switch (stop) {
+    case 'paid':
+      return facts.dpd === 0 && step.trigger.kind !== 'pre_due' ? 'paid (dpd 0)' : null;
+    case 'promise_in_force':
+      return ctx.view.promiseInForce ? `promise in force until ${facts.promises.open!.dueOn}` : null;
+    case 'arrangement_kept':
+      return facts.arrangement.status === 'active' && facts.arrangement.missedPayments === 0 ? `arrangement (${facts.arrangement.kind ?? 'unknown'}) in force and kept` : null;
+    case 'hold': {
+      const flag = facts.flags.find((f) => ctx.strategy.holdFlags.includes(f));
+      return flag === undefined ? null : `hold flag ${flag}`;
+    }
+  }
+}
+
+/** Why the step may not fire again yet, from its history; null when it may. */
+function cadenceBlock(step: CompiledStep, view: AccountView, match: TriggerMatch & { matched: true }): string | null {
+  const { facts } = view;
+  const history = facts.stepHistory[step.historyKey];
+  const last = history?.lastFiredOn ?? null;
+  // Fired earlier today: planning again gives the same idempotency keys, so the result stays the same.
+  if (last === null || last === facts.asOf) return null;
+  const tooSoon = step.every !== null && daysBetween(last, facts.asOf) < step.every;
+  if (tooSoon) return `cadence: last fired ${last}, every ${step.every} days`;
+  if (step.trigger.kind === 'pre_due' && step.every === null && last >= addDays(facts.nextDueDate!, -step.trigger.max))
+    return `already reminded on ${last} for the due date ${facts.nextDueDate}`;
+  if (match.event && step.every === null && last >= match.event.occurredOn) return `already reacted on ${last} to event #${match.event.eventId}`;
+  if (step.maxTimes !== null && (history?.timesInEpisode ?? 0) >= step.maxTimes)
+    return `maxTimes ${step.maxTimes} reached: fired ${history!.timesInEpisode} times this episode, last ${last}`;
+  return null;
+}
+
+function borrowerPayload(view: AccountView, trigger: Trigger): Record<string, PayloadValue> {
+  const { facts } = view;
+  const payload: Record<string, PayloadValue> = {
+    name: facts.borrowerName,
+    overdueAmount: view.money(facts.overdueMinor),
+    outstanding: view.money(facts.outstandingMinor),
+    currency: facts.currency,
+    dueDate: facts.oldestUnpaidDue,
+    dpd: facts.dpd,
+    lateFee: view.money(facts.lateFeeMinor),
+  };
+  if (trigger === 'pre_due') {
+    payload.nextDueDate = facts.nextDueDate;
+    payload.nextDueAmount = view.money(facts.nextDueMinor);
+  }
+  return payload;
+}
+
+/** A PlannedAction, or why this action cannot be planned for this account today. */
+function planAction(action: CompiledAction, step: CompiledStep, ctx: StepContext, match: TriggerMatch & { matched: true }, trigger: Trigger): PlannedAction | string {
+  const { facts } = ctx.view;
+  let channel: Channel | null = null;
+  let channelChoice: string | undefined;
+  let contactPointId: number | null = null;
+  let emergencyContactId: number | null = null;
+  let payload: Record<string, PayloadValue>;
+  if (action.party === 'emergency_contact') {
+    const contact = facts.emergencyContacts.find((c) => c.usable);
+    if (!contact) return `${action.kind}: no usable emergency contact`;
+    channel = action.channel && 'fixed' in action.channel ? action.channel.fixed : null;
+    emergencyContactId = contact.contactId;
+    // A third party hears who to call back and for whom, never amounts, dates or loan details.
+    payload = { contactName: contact.name, borrowerName: facts.borrowerName, callbackReference: `B${facts.borrowerId}` };
+  } else {
+    if (action.channel && 'fixed' in action.channel) {
+      channel = action.channel.fixed;
+      if (!facts.channels[channel].reachable) return `${action.kind}: ${channel} unreachable`;
+    } else if (action.channel) {
+      const pick = pickChannel(action.channel.preference, facts);
+      if (pick.channel === null) return `${action.kind}: ${pick.choice}`;
+      channel = pick.channel;
+      channelChoice = pick.choice;
+    }
+    contactPointId = channel === null ? null : facts.channels[channel].contactPointId;
+    payload = { ...borrowerPayload(ctx.view, trigger), ...action.extra };
+  }
+  const { strategy } = ctx;
+  const key = `${facts.loanId}:${strategy.id}/${step.id}:${match.event ? `event:${match.event.eventId}` : facts.asOf}:${action.index}`;
+  return {
+    idempotencyKey: key,
+    kind: action.kind,
+    channel,
+    party: action.party,
+    template: action.template,
+    contactPointId,
+    emergencyContactId,
+    strategyId: strategy.id,
+    strategyVersion: strategy.version,
+    arm: ctx.arm,
+    segmentId: ctx.segmentId,
+    stepId: step.id,
+    needsApproval: action.needsApproval,
+    reason: {
+      summary: `${strategy.id} v${strategy.version} (${ctx.arm}) ${ctx.segmentId}/${step.id}: ${match.text}`,
+      trigger,
+      ...(match.event ? { eventId: match.event.eventId } : {}),
+      ...(channelChoice !== undefined ? { channelChoice } : {}),
+      conditions: [...ctx.segmentLabels, ...step.checks.map((c) => c.label), match.text],
+    },
+    payload,
+  };
+}
+
+function evaluateStep(step: CompiledStep, ctx: StepContext): StepOutcome {
+  const { view } = ctx;
+  const match = matchTrigger(step, view);
+  if (!match.matched) return { reason: match.reason, actions: [] };
+  for (const stop of step.stops) {
+    const why = stopReason(stop, step, ctx);
+    if (why !== null) return { reason: `stop: ${why}`, stop: why, actions: [] };
+  }
+  const miss = firstUnmet(step.checks, view);
+  if (miss) return { reason: unmet(miss, view), actions: [] };
+  const responded = view.facts.lastResponseOn;
+  if (step.quietAfterResponseDays !== null && responded !== null && daysBetween(responded, view.facts.asOf) < step.quietAfterResponseDays)
+    return { reason: `quiet: borrower responded on ${responded}, no contact for ${step.quietAfterResponseDays} days`, actions: [] };
+  const blocked = cadenceBlock(step, view, match);
+  if (blocked) return { reason: blocked, actions: [] };
+
+  const trigger: Trigger = step.trigger.kind;
+  const actions: PlannedAction[] = [];
+  const skipped: string[] = [];
+  for (const action of step.actions) {
+    const planned = planAction(action, step, ctx, match, trigger);
+    if (typeof planned === 'string') skipped.push(planned);
+    else actions.push(planned);
+  }
+  if (actions.length === 0) return { reason: `${match.text}; nothing possible: ${skipped.join('; ')}`, actions };
+  const last = view.facts.stepHistory[step.historyKey]?.lastFiredOn;
+  const history = last ? `last fired ${last}` : 'first time';
+  return { reason: `${match.text}; ${history}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`, actions };
+}
+
+export function evaluateAccount(facts: AccountFacts, set: ActiveStrategySet): Evaluation {
+  const view = new AccountView(facts);
+  const nothing = { accountKey: facts.accountKey, setId: set.setId, setVersion: set.setVersion, strategyId: null, strategyVersion: null, arm: null, segmentId: null, stoppedBy: null, steps: [], actions: [] };
+  const route = set.routes.find((r) => firstUnmet(r.checks, view) === undefined);
+  if (!route) return { ...nothing, reason: `no route of set ${set.setId} matches (product ${facts.productId}, jurisdiction ${facts.jurisdiction})` };
+
+  const assignment = assignArm(facts.accountKey, route);
+  const strategy = set.strategies.get(assignment.strategyId)!;
+  const routed = { ...nothing, strategyId: strategy.id, strategyVersion: strategy.version, arm: assignment.arm };
+  const misses: string[] = [];
+  const segment = strategy.segments.find((s) => {
+    const miss = firstUnmet(s.checks, view);
+    if (miss) misses.push(`${s.id}: ${unmet(miss, view)}`);
+    return miss === undefined;
+  });
+  if (!segment) return { ...routed, reason: `route ${route.id}, no segment of ${strategy.id} matches: ${misses.join('; ')}` };
+
+  const ctx: StepContext = { view, strategy, arm: assignment.arm, segmentId: segment.id, segmentLabels: segment.checks.map((c) => c.label) };
+  const steps: StepTrace[] = [];
+  const actions: PlannedAction[] = [];
+  let stoppedBy: string | null = null;
+  for (const step of segment.ladder) {
+    const outcome = evaluateStep(step, ctx);
+    steps.push({ strategyId: strategy.id, segmentId: segment.id, stepId: step.id, fired: outcome.actions.length > 0, reason: outcome.reason });
+    stoppedBy ??= outcome.stop ?? null;
+    actions.push(...outcome.actions);
+  }
+  const where = `route ${route.id}, ${strategy.id} v${strategy.version} (${assignment.arm}), segment ${segment.id}`;
+  if (actions.length > 0) {
+    const fired = steps.filter((s) => s.fired).map((s) => s.stepId);
+    return { ...routed, segmentId: segment.id, steps, actions, reason: `${where}: ${actions.length} action${actions.length === 1 ? '' : 's'} from ${fired.join(', ')}` };
+  }
+  const why = stoppedBy !== null ? `stop: ${stoppedBy}` : `none of its ${steps.length} steps fires today`;
+  return { ...routed, segmentId: segment.id, stoppedBy, steps, reason: `${where}: no action, ${why}` };
+}

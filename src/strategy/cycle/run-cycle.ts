@@ -1,0 +1,207 @@
+// The daily cycle (use-case): for one as-of date, split the portfolio into chunks of borrowers, and for
+// each chunk, in ONE transaction: claim it (FOR UPDATE SKIP LOCKED), refresh delinquency, gather facts,
+// evaluate the active strategies, judge every planned contact, persist actions and outbox entries, and
+// mark the chunk done. A killed worker's transaction rolls back and its chunk stays pending; another
+// process claims the next free chunk; idempotency keys make any re-run plan nothing twice.
+import { sql, type Transaction } from 'kysely';
+import { hostname } from 'node:os';
+import type { DB } from '../../platform/db/types.ts';
+import type { Database } from '../../platform/db/connect.ts';
+import { refreshDelinquency } from '../../delinquency/index.ts';
+import { judgePlannedContacts, type ContactJudge } from '../../compliance/index.ts';
+import type { AccountFacts } from '../core/facts.ts';
+import type { ActiveStrategySet, Evaluation } from '../core/types.ts';
+import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
+import { loadActiveSet } from '../strategy-store.ts';
+import { gatherFacts } from './gather-facts.ts';
+import { persistActions, type ActionToPersist, type PersistCount } from './persist-actions.ts';
+
+export const DEFAULT_CHUNK_BORROWERS = 16_000;
+const OPEN_END = 2 ** 53 - 1;
+
+export interface CycleDeps {
+  database: Database;
+  judge?: ContactJudge;
+  log?: (line: string) => void;
+}
+
+export interface CycleOptions {
+  asOf: string;
+  /** Chunks processed at once by this process (default: what the database can run in parallel, at most 2). */
+  workers?: number;
+  /** Borrowers per chunk when the cycle for this date is first laid out. */
+  chunkBorrowers?: number;
+  /** Name recorded on the chunks this process finishes. */
+  workerName?: string;
+}
+
+export interface ChunkCounts {
+  accounts: number;
+  evaluated: number;
+  planned: PersistCount[];
+  /** Evaluated accounts that planned nothing, by the reason that stopped them. */
+  idle: Record<string, number>;
+}
+
+export interface CycleReport {
+  asOf: string;
+  activationId: number;
+  worker: string;
+  chunks: { total: number; done: number; processedNow: number };
+  /** What this invocation added. */
+  now: { accounts: number; evaluated: number; newActions: number };
+  /** The whole as-of date so far, across every process and re-run. */
+  total: { accounts: number; evaluated: number; actions: number; byStep: PersistCount[]; idle: Record<string, number> };
+  finished: boolean;
+  elapsedMs: number;
+}
+
+/** Pure planning step: evaluations → rows to persist, with compliance verdicts attached. */
+export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet, judge?: ContactJudge) {
+  const evaluations: Evaluation[] = facts.map((f) => evaluateAccount(f, set));
+  const pending: Array<Omit<ActionToPersist, 'verdict'>> = [];
+  const idle: Record<string, number> = {};
+  evaluations.forEach((evaluation, i) => {
+    const f = facts[i];
+    if (evaluation.actions.length === 0) {
+      const why = evaluation.stoppedBy ?? (evaluation.segmentId ? 'no step due' : 'no segment matched');
+      idle[why] = (idle[why] ?? 0) + 1;
+    }
+    for (const action of evaluation.actions) pending.push({ borrowerId: f.borrowerId, loanId: f.loanId, asOf: f.asOf, action });
+  });
+  const jurisdictionOf = new Map(facts.map((f) => [f.loanId, f.jurisdiction]));
+  const verdicts = judgePlannedContacts(
+    pending.map((p) => ({
+      idempotencyKey: p.action.idempotencyKey, borrowerId: p.borrowerId, loanId: p.loanId, kind: p.action.kind,
+      channel: p.action.channel, party: p.action.party, template: p.action.template,
+      jurisdiction: jurisdictionOf.get(p.loanId) ?? 'CN', asOf: p.asOf,
+    })),
+    judge,
+  );
+  const rows: ActionToPersist[] = pending.map((p, i) => ({ ...p, verdict: verdicts[i] }));
+  return { evaluations, rows, idle };
+}
+
+async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<number> {
+  const { db } = database;
+  const bounds = await sql<{ lo: number | null; hi: number | null }>`
+    SELECT min(borrower_id) AS lo, max(borrower_id) AS hi FROM borrowers`.execute(db);
+  const lo = bounds.rows[0].lo ?? 1;
+  const hi = (bounds.rows[0].hi ?? 0) + 1;
+  const count = Math.max(1, Math.ceil((hi - lo) / chunkBorrowers));
+  await db.transaction().execute(async (trx) => {
+    const created = await sql`
+      INSERT INTO cycle_runs (as_of, activation_id, chunk_count, lo_borrower_id, hi_borrower_id)
+      VALUES (${asOf}, ${activationId}, ${count}, ${lo}, ${hi}) ON CONFLICT (as_of) DO NOTHING RETURNING as_of`.execute(trx);
+    if (created.rows.length === 0) return;
+    // The last chunk is open-ended so borrowers added later on the same day are still covered.
+    await sql`
+      INSERT INTO cycle_chunks (as_of, chunk_no, lo_borrower_id, hi_borrower_id)
+      SELECT ${asOf}::date, n, CASE WHEN n = 0 THEN 0 ELSE ${lo}::bigint + n * ${chunkBorrowers}::bigint END,
+             CASE WHEN n = ${count - 1} THEN ${OPEN_END}::bigint ELSE ${lo}::bigint + (n + 1) * ${chunkBorrowers}::bigint END
+      FROM generate_series(0, ${count - 1}) AS n
+      ON CONFLICT DO NOTHING`.execute(trx);
+  });
+  const run = await sql<{ chunk_count: number }>`SELECT chunk_count FROM cycle_runs WHERE as_of = ${asOf}`.execute(db);
+  return run.rows[0].chunk_count;
+}
+
+async function processNextChunk(
+  trx: Transaction<DB>, asOf: string, set: ActiveStrategySet, worker: string, judge: ContactJudge | undefined,
+): Promise<ChunkCounts | null> {
+  const claimed = await sql<{ chunk_no: number; lo_borrower_id: number; hi_borrower_id: number }>`
+    SELECT chunk_no, lo_borrower_id, hi_borrower_id FROM cycle_chunks
+    WHERE as_of = ${asOf} AND status = 'pending' ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
+  if (claimed.rows.length === 0) return null;
+  const chunk = claimed.rows[0];
+  const { accounts } = await refreshDelinquency(trx, { asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id });
+  const scope = scopeOf(set);
+  const facts = await gatherFacts(trx, {
+    asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays,
+  });
+  const { rows, idle } = planChunk(facts, set, judge);
+  const planned = await persistActions(trx, rows);
+  const counts: ChunkCounts = { accounts, evaluated: facts.length, planned, idle };
+  await sql`
+    UPDATE cycle_chunks SET status = 'done', worker = ${worker}, accounts = ${accounts},
+           planned = ${planned.reduce((n, p) => n + p.count, 0)}, finished_at = now(), counts = ${JSON.stringify(counts)}::jsonb
+    WHERE as_of = ${asOf} AND chunk_no = ${chunk.chunk_no}`.execute(trx);
+  return counts;
+}
+
+async function pendingChunks(database: Database, asOf: string): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cycle_chunks WHERE as_of = ${asOf} AND status = 'pending'`.execute(database.db);
+  return r.rows[0].n;
+}
+
+export async function summarizeCycle(database: Database, asOf: string): Promise<CycleReport['total'] & { chunks: { total: number; done: number } }> {
+  const rows = await sql<{ status: string; counts: ChunkCounts | null }>`
+    SELECT status, counts FROM cycle_chunks WHERE as_of = ${asOf}`.execute(database.db);
+  const byStep = new Map<string, PersistCount>();
+  const idle: Record<string, number> = {};
+  let accounts = 0;
+  let evaluated = 0;
+  for (const r of rows.rows) {
+    if (!r.counts) continue;
+    accounts += r.counts.accounts;
+    evaluated += r.counts.evaluated;
+    for (const p of r.counts.planned) {
+      const key = `${p.strategyId}\u0000${p.stepId}\u0000${p.status}`;
+      const prev = byStep.get(key);
+      byStep.set(key, prev ? { ...prev, count: prev.count + p.count } : { ...p });
+    }
+    for (const [why, n] of Object.entries(r.counts.idle)) idle[why] = (idle[why] ?? 0) + n;
+  }
+  const list = [...byStep.values()].sort((a, b) => a.strategyId.localeCompare(b.strategyId) || a.stepId.localeCompare(b.stepId) || a.status.localeCompare(b.status));
+  return {
+    accounts, evaluated, actions: list.reduce((n, p) => n + p.count, 0), byStep: list, idle,
+    chunks: { total: rows.rows.length, done: rows.rows.filter((r) => r.status === 'done').length },
+  };
+}
+
+export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<CycleReport> {
+  const started = performance.now();
+  const { database } = deps;
+  const worker = options.workerName ?? `${hostname()}:${process.pid}`;
+  const active = await loadActiveSet(database.db);
+  if (!active) throw new Error('no active strategy set: activate one first with `overdue strategy activate strategies/`');
+  const { set, activationId } = active;
+  await layOutCycle(database, options.asOf, activationId, options.chunkBorrowers ?? DEFAULT_CHUNK_BORROWERS);
+
+  const now = { accounts: 0, evaluated: 0, newActions: 0, chunks: 0 };
+  const workers = Math.max(1, options.workers ?? Math.min(2, database.concurrency));
+  const loop = async (index: number) => {
+    const name = workers > 1 ? `${worker}#${index}` : worker;
+    for (;;) {
+      const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, options.asOf, set, name, deps.judge));
+      if (!counts) {
+        // Nothing free to claim: either all done, or other processes hold the rest. Wait for them, and
+        // take over any chunk whose worker died (its lock is released with its transaction).
+        if ((await pendingChunks(database, options.asOf)) === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
+      now.chunks++;
+      now.accounts += counts.accounts;
+      now.evaluated += counts.evaluated;
+      now.newActions += counts.planned.reduce((n, p) => n + p.count, 0);
+      deps.log?.(`chunk done by ${name}: ${counts.accounts} accounts, ${counts.evaluated} evaluated, ${counts.planned.reduce((n, p) => n + p.count, 0)} new actions`);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, (_, i) => loop(i)));
+
+  const summary = await summarizeCycle(database, options.asOf);
+  const finished = summary.chunks.done === summary.chunks.total;
+  if (finished) await sql`UPDATE cycle_runs SET finished_at = coalesce(finished_at, now()) WHERE as_of = ${options.asOf}`.execute(database.db);
+  const { chunks, ...total } = summary;
+  return {
+    asOf: options.asOf,
+    activationId,
+    worker,
+    chunks: { ...chunks, processedNow: now.chunks },
+    now: { accounts: now.accounts, evaluated: now.evaluated, newActions: now.newActions },
+    total,
+    finished,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,156 @@
+// The daily cycle plans every action exactly once: re-runs add nothing, a process killed mid-run and
+// started again finishes with nothing lost and nothing doubled, and (on the server) two processes
+// started together split the chunks between them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { sql } from 'kysely';
+import { openDatabase, type Database } from '../../src/platform/db/connect.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
+import { seedPortfolio, ensureDemoProducts } from '../../src/demo/index.ts';
+import { refreshDelinquency } from '../../src/delinquency/index.ts';
+import { gatherFacts, loadActiveSet, loadStrategyDirectory, planChunk, saveAndActivate, scopeOf } from '../../src/strategy/index.ts';
+import { openTestDatabase, serverUrl } from '../support/database.ts';
+import { runOverdue, startOverdue, type DatabaseEnv } from '../support/cli.ts';
+import { STRATEGIES_DIR } from '../support/scenario.ts';
+
+const AS_OF = '2026-03-16';
+const ACCOUNTS = 1500;
+
+interface Portfolio {
+  target: DatabaseEnv;
+  open(): Promise<Database>;
+  dispose(): Promise<void>;
+}
+
+/** A seeded portfolio with the shipped strategies active, reachable from the CLI and from the test. */
+async function portfolio(): Promise<Portfolio> {
+  let target: DatabaseEnv;
+  let open: () => Promise<Database>;
+  let dispose: () => Promise<void>;
+  if (serverUrl) {
+    const database = await openTestDatabase();
+    target = { url: database.url };
+    open = () => openDatabase({ url: database.url!, poolSize: 2 });
+    dispose = () => database.close();
+    await prepare(database);
+  } else {
+    const dir = mkdtempSync(`${tmpdir()}/overdue-cycle-`);
+    target = { dataDir: dir };
+    open = async () => {
+      const d = await openDatabase({ dataDir: dir });
+      await migrate(d);
+      return d;
+    };
+    const database = await open();
+    await prepare(database);
+    await database.close();
+    dispose = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  return { target, open, dispose };
+}
+
+async function prepare(database: Database): Promise<void> {
+  await ensureDemoProducts(database.db);
+  await seedPortfolio(database.db, { accounts: ACCOUNTS, seed: 11, asOf: AS_OF });
+  const loaded = loadStrategyDirectory(STRATEGIES_DIR);
+  assert.ok(loaded.ok);
+  await saveAndActivate(database.db, loaded.value, { activatedBy: 'test' });
+}
+
+/** What an uninterrupted cycle plans, computed without persisting anything (rolled back). */
+async function expectedKeys(database: Database): Promise<string[]> {
+  const active = await loadActiveSet(database.db);
+  assert.ok(active);
+  const keys: string[] = [];
+  await database.db.transaction().execute(async (trx) => {
+    await refreshDelinquency(trx, { asOf: AS_OF });
+    const facts = await gatherFacts(trx, { asOf: AS_OF, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scopeOf(active.set).maxPreDueDays });
+    for (const row of planChunk(facts, active.set).rows) keys.push(`${row.borrowerId}|${row.action.idempotencyKey}`);
+    throw new Error('rollback');
+  }).catch((e) => assert.equal((e as Error).message, 'rollback'));
+  return keys.sort();
+}
+
+async function actualKeys(database: Database): Promise<string[]> {
+  const r = await sql<{ k: string }>`SELECT borrower_id || '|' || idempotency_key AS k FROM actions WHERE as_of = ${AS_OF} ORDER BY 1`.execute(database.db);
+  return r.rows.map((x) => x.k).sort();
+}
+
+test('a cycle killed mid-run and started again plans every action once', { timeout: 600_000 }, async () => {
+  const p = await portfolio();
+  try {
+    let database = await p.open();
+    const expected = await expectedKeys(database);
+    assert.ok(expected.length > 100, `the portfolio should plan a good number of actions, got ${expected.length}`);
+    if (!serverUrl) await database.close();
+
+    const run = startOverdue(['cycle', '--as-of', AS_OF, '--chunk-borrowers', '50', '--workers', '1'], p.target);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no chunk finished within 120 s')), 120_000);
+      run.child.stderr!.on('data', (d: Buffer) => {
+        if (String(d).includes('chunk done')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    run.child.kill('SIGKILL');
+    const killed = await run.done;
+    assert.equal(killed.signal, 'SIGKILL');
+
+    if (!serverUrl) database = await p.open();
+    const partial = await sql<{ done: number; pending: number }>`
+      SELECT count(*) FILTER (WHERE status = 'done')::int AS done, count(*) FILTER (WHERE status = 'pending')::int AS pending
+      FROM cycle_chunks WHERE as_of = ${AS_OF}`.execute(database.db);
+    assert.ok(partial.rows[0].done >= 1 && partial.rows[0].pending >= 1, `killed mid-run: ${JSON.stringify(partial.rows[0])}`);
+    const halfway = await actualKeys(database);
+    assert.ok(halfway.length < expected.length);
+    if (!serverUrl) await database.close();
+
+    const rerun = runOverdue(['cycle', '--as-of', AS_OF, '--json'], p.target);
+    assert.equal(rerun.status, 0, rerun.stderr);
+    const report = JSON.parse(rerun.stdout);
+    assert.equal(report.finished, true);
+    assert.equal(report.now.newActions, expected.length - halfway.length);
+
+    const again = runOverdue(['cycle', '--as-of', AS_OF, '--json'], p.target);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout).now.newActions, 0, 're-running the same day plans nothing new');
+
+    if (!serverUrl) database = await p.open();
+    assert.deepEqual(await actualKeys(database), expected);
+    const outbox = await sql<{ queued: number; entries: number }>`
+      SELECT (SELECT count(*)::int FROM actions WHERE as_of = ${AS_OF} AND status = 'queued') AS queued,
+             (SELECT count(*)::int FROM outbox) AS entries`.execute(database.db);
+    assert.equal(outbox.rows[0].entries, outbox.rows[0].queued, 'one outbox entry per queued action');
+    await database.close();
+  } finally {
+    await p.dispose();
+  }
+});
+
+test('two cycle processes started together split the chunks without overlap', { skip: !serverUrl && 'the embedded database serves one process' , timeout: 600_000 }, async () => {
+  const p = await portfolio();
+  try {
+    const database = await p.open();
+    const expected = await expectedKeys(database);
+    const a = startOverdue(['cycle', '--as-of', AS_OF, '--chunk-borrowers', '25', '--workers', '1', '--json'], p.target);
+    const b = startOverdue(['cycle', '--as-of', AS_OF, '--chunk-borrowers', '25', '--workers', '1', '--json'], p.target);
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    assert.equal(ra.status, 0, ra.stderr);
+    assert.equal(rb.status, 0, rb.stderr);
+    const reportA = JSON.parse(ra.stdout);
+    const reportB = JSON.parse(rb.stdout);
+    assert.ok(reportA.chunks.processedNow > 0 && reportB.chunks.processedNow > 0, `both processes worked: ${reportA.chunks.processedNow} + ${reportB.chunks.processedNow}`);
+    assert.equal(reportA.chunks.processedNow + reportB.chunks.processedNow, reportA.chunks.total, 'every chunk processed exactly once');
+    assert.equal(reportA.now.newActions + reportB.now.newActions, expected.length);
+    const workers = await sql<{ worker: string; n: number }>`SELECT worker, count(*)::int AS n FROM cycle_chunks WHERE as_of = ${AS_OF} GROUP BY worker`.execute(database.db);
+    assert.equal(workers.rows.length, 2);
+    assert.deepEqual(await actualKeys(database), expected);
+    await database.close();
+  } finally {
+    await p.dispose();
+  }
+});
