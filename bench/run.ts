@@ -131,8 +131,8 @@ async function resetDay(database: Database): Promise<void> {
     DELETE FROM actions WHERE as_of = DATE '${AS_OF}';
     DELETE FROM cycle_chunks WHERE as_of = DATE '${AS_OF}';
     DELETE FROM cycle_runs WHERE as_of = DATE '${AS_OF}';
-    DELETE FROM account_states;
-    VACUUM ANALYZE actions; VACUUM ANALYZE outbox; VACUUM ANALYZE account_states;`);
+    DELETE FROM account_states;`);
+  for (const table of ['actions', 'outbox', 'account_states']) await database.runScript(`VACUUM ANALYZE ${table}`);
 }
 
 function runCycleProcess(env: Record<string, string>): [CycleJson, number] {

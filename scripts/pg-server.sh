@@ -28,7 +28,9 @@ checkpoint_timeout = 30min
 max_connections = 200
 CONF
     fi
-    as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null
+    if ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+      as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null
+    fi
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   stop)

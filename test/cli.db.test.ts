@@ -6,6 +6,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openTestDatabase, serverUrl, type TestDatabase } from './support/database.ts';
 import { runOverdue, type DatabaseEnv } from './support/cli.ts';
+import { openDatabase } from '../src/platform/db/connect.ts';
+import { sql } from 'kysely';
+
+/** The external id of a delinquent loan, read directly (the embedded database only while no command runs). */
+async function delinquentLoan(): Promise<string> {
+  const database = await openDatabase(target.url ? { url: target.url } : { dataDir: target.dataDir });
+  try {
+    const r = await sql<{ external_id: string }>`
+      SELECT l.external_id FROM account_states s JOIN loans l USING (borrower_id, loan_id)
+      WHERE s.dpd > 0 ORDER BY l.loan_id LIMIT 1`.execute(database.db);
+    return r.rows[0].external_id;
+  } finally {
+    await database.close();
+  }
+}
 
 const AS_OF = '2026-07-15';
 let target: DatabaseEnv;
@@ -24,7 +39,7 @@ after(async () => {
 
 const overdue = (...args: string[]) => runOverdue(args, target);
 
-test('an operator seeds a demo portfolio, activates the strategies, runs and explains the day', { timeout: 300_000 }, () => {
+test('an operator seeds a demo portfolio, activates the strategies, runs and explains the day', { timeout: 300_000 }, async () => {
   const help = overdue('--help');
   assert.equal(help.status, 0);
   for (const command of ['import', 'demo', 'status', 'strategy', 'cycle', 'explain', 'start', 'db']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
@@ -48,10 +63,13 @@ test('an operator seeds a demo portfolio, activates the strategies, runs and exp
   assert.equal(json.now.newActions, 0, 'the second run of the day plans nothing new');
   assert.ok(json.total.actions > 0);
 
-  const explained = overdue('explain', 'L000000001', '--as-of', AS_OF);
+  const loan = await delinquentLoan();
+  const explained = overdue('explain', loan, '--as-of', AS_OF);
   assert.equal(explained.status, 0, explained.stderr);
-  assert.match(explained.stdout, /account L000000001/);
-  assert.match(explained.stdout, /state: DPD/);
+  assert.match(explained.stdout, new RegExp(`account ${loan}`));
+  assert.match(explained.stdout, /state: DPD [1-9]/);
+  assert.match(explained.stdout, /steps considered:/);
+  assert.match(explained.stdout, /actions on record:/);
 
   const unknown = overdue('explain', 'NO-SUCH-LOAN', '--as-of', AS_OF);
   assert.notEqual(unknown.status, 0);

@@ -50,7 +50,7 @@ async function seedPortfolio(database: TestDatabase): Promise<void> {
   for (let k = 0; k < rows.length; k += 500) await db.insertInto('instalments').values(rows.slice(k, k + 500)).execute();
 }
 
-function snapshotOf(row: Selectable<AccountStatesTable>): DelinquencySnapshot & { nextDueMinor: number } {
+function snapshotOf(row: Selectable<AccountStatesTable>): DelinquencySnapshot {
   return {
     borrowerId: row.borrower_id, loanId: row.loan_id, asOf: row.as_of, dpd: row.dpd, bucket: row.bucket, overdueMinor: row.overdue_minor,
     outstandingMinor: row.outstanding_minor, lateFeeMinor: row.late_fee_minor, oldestUnpaidDue: row.oldest_unpaid_due,

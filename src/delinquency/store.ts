@@ -8,8 +8,8 @@
 // episode when it begins after the running latest late day + 1, and ends one when the next span
 // begins after that) and late fees are summed under both graces, since which grace applies depends
 // on that history. No correlated subqueries: the two results meet in hash or merge joins.
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { DB } from '../platform/db/types.ts';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
+import type { DB, ProductsTable } from '../platform/db/types.ts';
 import { compareBuckets } from './core/buckets.ts';
 import type { DelinquencyProduct } from './core/types.ts';
 
@@ -84,6 +84,8 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
             WHERE ${activeLoans} AND i.days_late > 0 AND (i.unpaid > 0 OR i.settled_on > i.due_date)) late
     ),
     history AS (
+      -- GREATEST(last_day, previous_last_day) is the episode's latest day so far; where the next span
+      -- begins after it + 1 (or none follows), the episode ends.
       SELECT borrower_id, loan_id,
              count(*) FILTER (WHERE (next_first_day IS NULL OR next_first_day > GREATEST(last_day, previous_last_day) + 1)
                                 AND GREATEST(last_day, previous_last_day) >= ${asOf}::date - repeat_lookback_days) AS episodes,
@@ -102,6 +104,7 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
       FROM amounts m JOIN products p ON p.id = m.product_id
       LEFT JOIN history h ON h.borrower_id = m.borrower_id AND h.loan_id = m.loan_id
     )
+    -- As bucketOf: width_bucket(dpd − 1, bounds) counts the bounds below dpd.
     SELECT borrower_id, loan_id, ${asOf}::date, dpd,
            CASE WHEN dpd = 0 THEN 'M0'
                 WHEN width_bucket(dpd - 1, bucket_bounds) >= cardinality(bucket_bounds) THEN 'M' || cardinality(bucket_bounds) + 1 || '+'
@@ -124,13 +127,8 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
   return Number(result.numAffectedRows ?? 0);
 }
 
-type ProductRow = Pick<DB['products'], 'id' | 'grace_days' | 'repeat_grace_days' | 'bucket_bounds' | 'late_fee_cap_minor'> & {
-  repeat_lookback_days: number;
-  repeat_min_episodes: number;
-  tolerance_minor: number;
-  late_fee_fixed_minor: number;
-  late_fee_daily_ppm: number;
-};
+type ProductRow = Pick<Selectable<ProductsTable>, 'id' | 'grace_days' | 'repeat_grace_days' | 'repeat_lookback_days' | 'repeat_min_episodes'
+  | 'tolerance_minor' | 'late_fee_fixed_minor' | 'late_fee_daily_ppm' | 'late_fee_cap_minor' | 'bucket_bounds'>;
 
 /** The delinquency terms of a products row (unvalidated; see checkDelinquencyProduct). */
 export function delinquencyProductOf(row: ProductRow): DelinquencyProduct {

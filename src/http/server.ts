@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Database } from '../platform/db/connect.ts';
+import { summarizePortfolio } from '../delinquency/index.ts';
 
 export interface ServerDeps {
   database: Database;
@@ -18,12 +19,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return { status: 'ok', database: deps.database.kind };
   });
 
+  // The portfolio as of the last refresh (the last cycle or status run), active loans only.
   app.get('/api/portfolio', async () => {
-    const rows = await sql<{ bucket: string; accounts: number; outstanding_minor: number; overdue_minor: number; as_of: string | null }>`
-      SELECT bucket, count(*)::int AS accounts, sum(outstanding_minor)::bigint AS outstanding_minor,
-             sum(overdue_minor)::bigint AS overdue_minor, max(as_of)::text AS as_of
-      FROM account_states GROUP BY bucket ORDER BY bucket`.execute(db);
-    return { buckets: rows.rows };
+    const last = await sql<{ as_of: string | null }>`SELECT max(as_of)::text AS as_of FROM account_states`.execute(db);
+    const asOf = last.rows[0].as_of;
+    return { asOf, buckets: asOf ? await summarizePortfolio(db, asOf) : [] };
   });
 
   app.get('/api/cycles', async () => {

@@ -19,6 +19,8 @@ export function printCycleReport(report: CycleReport, out: (line: string) => voi
   out(`  chunks: ${report.chunks.done}/${report.chunks.total} done, ${report.chunks.processedNow} by this run`);
   out(`  this run: ${report.now.accounts} accounts refreshed, ${report.now.evaluated} evaluated, ${report.now.newActions} new actions`);
   out(`  whole day: ${report.total.accounts} accounts, ${report.total.evaluated} evaluated, ${report.total.actions} actions`);
+  const t = report.total.timings;
+  out(`  time in chunks: refresh ${t.refresh} ms, gather facts ${t.gather} ms, plan ${t.plan} ms, persist ${t.persist} ms`);
   if (report.total.byStep.length > 0) {
     out('  strategy / step                              status             actions');
     for (const s of report.total.byStep) out(`  ${`${s.strategyId} / ${s.stepId}`.padEnd(44)} ${s.status.padEnd(18)} ${String(s.count).padStart(7)}`);

@@ -21,7 +21,7 @@ const ScheduledInstalmentSchema = z.object({
   settledOn: calendarDate.nullable(),
 });
 
-export const DelinquencyProductSchema = z.object({
+const DelinquencyProductSchema = z.object({
   graceDays: z.int().nonnegative(),
   repeatGraceDays: z.int().nonnegative(),
   repeatLookbackDays: z.int().positive(),

@@ -108,11 +108,12 @@ export function generateCollectionHistory(
 
   for (const payment of payments) {
     if (payment.reversed_on && recent(payment.reversed_on)) {
-      events.push({ borrower_id, loan_id, kind: 'payment_reversed', occurred_on: payment.reversed_on, detail: { payment: payment.external_id, reason: payment.reversal_reason! } });
+      events.push({ borrower_id, loan_id, kind: 'payment_reversed', occurred_on: payment.reversed_on, detail: { externalId: payment.external_id, amountMinor: payment.amount_minor, paidOn: payment.paid_on, reason: payment.reversal_reason! } });
     }
   }
-  if (phone.status === 'changed' && recent(phoneLostOn!)) {
-    events.push({ borrower_id, loan_id, kind: 'contact_changed', occurred_on: phoneLostOn!, detail: { kind: 'phone' } });
+  if (phoneLostOn !== null && recent(phoneLostOn)) {
+    // As the ledger records it, less the contact point id that only the database assigns.
+    events.push({ borrower_id, loan_id, kind: 'contact_changed', occurred_on: phoneLostOn, detail: { changes: [{ kind: 'phone', status: phone.status }] } });
   }
   events.sort((a, b) => (a.occurred_on < b.occurred_on ? -1 : a.occurred_on > b.occurred_on ? 1 : 0));
   return { promises, contactOutcomes, events };

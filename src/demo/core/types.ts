@@ -109,7 +109,7 @@ export interface DemoAccountEvent {
   loan_id: number;
   kind: 'promise_broken' | 'contact_changed' | 'contact_bounced' | 'payment_reversed';
   occurred_on: string;
-  detail: Record<string, string | number>;
+  detail: Record<string, unknown>;
 }
 
 export interface DemoAccount {

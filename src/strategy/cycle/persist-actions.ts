@@ -40,23 +40,25 @@ export interface PersistCount {
 
 export async function persistActions(db: Executor, rows: readonly ActionToPersist[]): Promise<PersistCount[]> {
   if (rows.length === 0) return [];
-  const col = <T>(pick: (r: ActionToPersist) => T) => rows.map(pick);
   const statuses = rows.map((r) => statusOf(r.action, r.verdict));
+  const input = JSON.stringify(rows.map((r, i) => {
+    const a = r.action;
+    return {
+      borrower_id: r.borrowerId, loan_id: r.loanId, idempotency_key: a.idempotencyKey, as_of: r.asOf, kind: a.kind,
+      channel: a.channel, party: a.party, template: a.template, contact_point_id: a.contactPointId,
+      emergency_contact_id: a.emergencyContactId, strategy_id: a.strategyId, strategy_version: a.strategyVersion,
+      arm: a.arm, segment_id: a.segmentId, step_id: a.stepId, status: statuses[i].status, reason: a.reason,
+      payload: a.payload, verdict: r.verdict, status_reason: statuses[i].statusReason,
+    };
+  }));
+  // One JSON document instead of twenty parameter arrays: parsed in C by the server, no per-element
+  // escaping on the client.
   const result = await sql<{ strategy_id: string; step_id: string; status: string; count: number }>`
     WITH input AS (
-      SELECT * FROM unnest(
-        ${col((r) => r.borrowerId)}::bigint[], ${col((r) => r.loanId)}::bigint[], ${col((r) => r.action.idempotencyKey)}::text[],
-        ${col((r) => r.asOf)}::date[], ${col((r) => r.action.kind)}::text[], ${col((r) => r.action.channel)}::text[],
-        ${col((r) => r.action.party)}::text[], ${col((r) => r.action.template)}::text[],
-        ${col((r) => r.action.contactPointId)}::bigint[], ${col((r) => r.action.emergencyContactId)}::bigint[],
-        ${col((r) => r.action.strategyId)}::text[], ${col((r) => r.action.strategyVersion)}::int[],
-        ${col((r) => r.action.arm)}::text[], ${col((r) => r.action.segmentId)}::text[], ${col((r) => r.action.stepId)}::text[],
-        ${statuses.map((s) => s.status)}::text[], ${col((r) => JSON.stringify(r.action.reason))}::jsonb[],
-        ${col((r) => JSON.stringify(r.action.payload))}::jsonb[], ${col((r) => JSON.stringify(r.verdict))}::jsonb[],
-        ${statuses.map((s) => s.statusReason)}::text[]
-      ) AS t(borrower_id, loan_id, idempotency_key, as_of, kind, channel, party, template, contact_point_id,
-             emergency_contact_id, strategy_id, strategy_version, arm, segment_id, step_id, status, reason, payload,
-             verdict, status_reason)
+      SELECT * FROM json_to_recordset(${input}::json) AS t(
+        borrower_id bigint, loan_id bigint, idempotency_key text, as_of date, kind text, channel text, party text,
+        template text, contact_point_id bigint, emergency_contact_id bigint, strategy_id text, strategy_version int,
+        arm text, segment_id text, step_id text, status text, reason jsonb, payload jsonb, verdict jsonb, status_reason text)
     ),
     inserted AS (
       INSERT INTO actions (borrower_id, loan_id, idempotency_key, as_of, kind, channel, party, template, contact_point_id,

@@ -41,6 +41,15 @@ export interface ChunkCounts {
   planned: PersistCount[];
   /** Evaluated accounts that planned nothing, by the reason that stopped them. */
   idle: Record<string, number>;
+  /** Milliseconds spent per phase in this chunk. */
+  timings: PhaseTimings;
+}
+
+export interface PhaseTimings {
+  refresh: number;
+  gather: number;
+  plan: number;
+  persist: number;
 }
 
 export interface CycleReport {
@@ -51,7 +60,7 @@ export interface CycleReport {
   /** What this invocation added. */
   now: { accounts: number; evaluated: number; newActions: number };
   /** The whole as-of date so far, across every process and re-run. */
-  total: { accounts: number; evaluated: number; actions: number; byStep: PersistCount[]; idle: Record<string, number> };
+  total: { accounts: number; evaluated: number; actions: number; byStep: PersistCount[]; idle: Record<string, number>; timings: PhaseTimings };
   finished: boolean;
   elapsedMs: number;
 }
@@ -114,14 +123,24 @@ async function processNextChunk(
     WHERE as_of = ${asOf} AND status = 'pending' ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
   if (claimed.rows.length === 0) return null;
   const chunk = claimed.rows[0];
+  let mark = performance.now();
+  const lap = () => {
+    const t = performance.now();
+    const ms = Math.round(t - mark);
+    mark = t;
+    return ms;
+  };
   const { accounts } = await refreshDelinquency(trx, { asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id });
+  const refresh = lap();
   const scope = scopeOf(set);
   const facts = await gatherFacts(trx, {
     asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays,
   });
+  const gather = lap();
   const { rows, idle } = planChunk(facts, set, judge);
+  const plan = lap();
   const planned = await persistActions(trx, rows);
-  const counts: ChunkCounts = { accounts, evaluated: facts.length, planned, idle };
+  const counts: ChunkCounts = { accounts, evaluated: facts.length, planned, idle, timings: { refresh, gather, plan, persist: lap() } };
   await sql`
     UPDATE cycle_chunks SET status = 'done', worker = ${worker}, accounts = ${accounts},
            planned = ${planned.reduce((n, p) => n + p.count, 0)}, finished_at = now(), counts = ${JSON.stringify(counts)}::jsonb
@@ -139,10 +158,12 @@ export async function summarizeCycle(database: Database, asOf: string): Promise<
     SELECT status, counts FROM cycle_chunks WHERE as_of = ${asOf}`.execute(database.db);
   const byStep = new Map<string, PersistCount>();
   const idle: Record<string, number> = {};
+  const timings: PhaseTimings = { refresh: 0, gather: 0, plan: 0, persist: 0 };
   let accounts = 0;
   let evaluated = 0;
   for (const r of rows.rows) {
     if (!r.counts) continue;
+    for (const phase of Object.keys(timings) as Array<keyof PhaseTimings>) timings[phase] += r.counts.timings?.[phase] ?? 0;
     accounts += r.counts.accounts;
     evaluated += r.counts.evaluated;
     for (const p of r.counts.planned) {
@@ -154,7 +175,7 @@ export async function summarizeCycle(database: Database, asOf: string): Promise<
   }
   const list = [...byStep.values()].sort((a, b) => a.strategyId.localeCompare(b.strategyId) || a.stepId.localeCompare(b.stepId) || a.status.localeCompare(b.status));
   return {
-    accounts, evaluated, actions: list.reduce((n, p) => n + p.count, 0), byStep: list, idle,
+    accounts, evaluated, actions: list.reduce((n, p) => n + p.count, 0), byStep: list, idle, timings,
     chunks: { total: rows.rows.length, done: rows.rows.filter((r) => r.status === 'done').length },
   };
 }
