@@ -51,6 +51,16 @@ async function jsonRows<T>(db: Executor, query: RawBuilder<unknown>): Promise<{ 
   return { rows: JSON.parse(r.rows[0].rows) as T[] };
 }
 
+/** Borrower contacts in the current episode after the borrower's last response (all of them when none). */
+function unansweredSince(history: Array<{ party: string; channel: string | null; episode_days: string[] | null }>, lastResponseOn: string | null): number {
+  let n = 0;
+  for (const h of history) {
+    if (h.party !== 'borrower' || h.channel === null || h.episode_days === null) continue;
+    for (const day of h.episode_days) if (lastResponseOn === null || day > lastResponseOn) n++;
+  }
+  return n;
+}
+
 const ids = (rows: Array<{ borrower_id: number }>) => [...new Set(rows.map((r) => r.borrower_id))];
 
 export async function gatherFacts(db: Executor, scope: FactsScope): Promise<AccountFacts[]> {
@@ -67,7 +77,8 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
     JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
     JOIN borrowers b ON b.borrower_id = s.borrower_id
     JOIN products p ON p.id = l.product_id
-    WHERE s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND l.status = 'active' ${loanFilter}
+    WHERE s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND l.borrower_id >= ${lo} AND l.borrower_id < ${hi}
+      AND b.borrower_id >= ${lo} AND b.borrower_id < ${hi} AND l.status = 'active' ${loanFilter}
       AND (s.dpd > 0
            OR (s.next_due_date IS NOT NULL AND s.next_due_date <= ${preDueUntil}::date)
            OR EXISTS (SELECT 1 FROM account_events e
@@ -78,45 +89,41 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
   const borrowerIds = ids(accounts.rows);
   const loanIds = accounts.rows.map((a) => a.loan_id);
   const historySince = addDays(asOf, -HISTORY_DAYS);
+  // The id list says which borrowers; the chunk's range lets the planner use index range scans for it.
+  const inChunk = (column: string) =>
+    sql`${sql.ref(column)} = ANY(${borrowerIds}::bigint[]) AND ${sql.ref(column)} >= ${lo} AND ${sql.ref(column)} < ${hi}`;
 
   const [points, contacts, promises, arrangements, outcomes, history, steps, events] = await Promise.all([
     jsonRows<{ borrower_id: number; contact_point_id: number; kind: string; status: string; consent: string[]; is_primary: boolean }>(db, sql`
       SELECT borrower_id, contact_point_id, kind, status, consent, is_primary FROM contact_points
-      WHERE borrower_id = ANY(${borrowerIds}::bigint[]) AND status = 'active'
+      WHERE ${inChunk('borrower_id')} AND status = 'active'
       ORDER BY borrower_id, is_primary DESC, contact_point_id`),
     jsonRows<{ borrower_id: number; contact_id: number; name: string; relation: string; consent_at: unknown; status: string }>(db, sql`
       SELECT borrower_id, contact_id, name, relation, consent_at, status FROM emergency_contacts
-      WHERE borrower_id = ANY(${borrowerIds}::bigint[]) ORDER BY borrower_id, contact_id`),
+      WHERE ${inChunk('borrower_id')} ORDER BY borrower_id, contact_id`),
     jsonRows<{ loan_id: number; kept: number; broken: number; open_due: string | null; open_amount: number | null }>(db, sql`
       SELECT loan_id,
              count(*) FILTER (WHERE status = 'kept')::int AS kept,
              count(*) FILTER (WHERE status = 'broken')::int AS broken,
              min(due_on) FILTER (WHERE status = 'open' AND due_on >= ${asOf}::date) AS open_due,
              (array_agg(amount_minor ORDER BY due_on) FILTER (WHERE status = 'open' AND due_on >= ${asOf}::date))[1] AS open_amount
-      FROM promises WHERE borrower_id = ANY(${borrowerIds}::bigint[]) AND loan_id = ANY(${loanIds}::bigint[])
+      FROM promises WHERE ${inChunk('borrower_id')} AND loan_id = ANY(${loanIds}::bigint[])
       GROUP BY loan_id`),
     jsonRows<{ loan_id: number; status: string; kind: string; missed_payments: number }>(db, sql`
       SELECT DISTINCT ON (loan_id) loan_id, status, kind, missed_payments FROM arrangements
-      WHERE borrower_id = ANY(${borrowerIds}::bigint[]) AND loan_id = ANY(${loanIds}::bigint[]) AND status <> 'proposed'
+      WHERE ${inChunk('borrower_id')} AND loan_id = ANY(${loanIds}::bigint[]) AND status <> 'proposed'
       ORDER BY loan_id, starts_on DESC, arrangement_id DESC`),
     jsonRows<{ borrower_id: number; loan_id: number | null; channel: string; party: string; outcome: string; day: string }>(db, sql`
       SELECT o.borrower_id, o.loan_id, o.channel, o.party, o.outcome, (o.occurred_at AT TIME ZONE b.time_zone)::date::text AS day
       FROM contact_outcomes o JOIN borrowers b ON b.borrower_id = o.borrower_id
-      WHERE o.borrower_id = ANY(${borrowerIds}::bigint[]) AND o.occurred_at >= ${historySince}::date
+      WHERE ${inChunk('o.borrower_id')} AND b.borrower_id >= ${lo} AND b.borrower_id < ${hi} AND o.occurred_at >= ${historySince}::date
         AND (o.occurred_at AT TIME ZONE b.time_zone)::date <= ${asOf}::date
       ORDER BY o.borrower_id, o.occurred_at, o.outcome_id`),
-    jsonRows<{ loan_id: number; strategy_id: string; step_id: string; channel: string | null; party: string; first_in_episode: string | null; last_on: string; unanswered: number }>(db, sql`
-      SELECT a.loan_id, a.strategy_id, a.step_id, a.channel, a.party,
-             min(a.as_of) FILTER (WHERE a.as_of >= s.delinquent_since) AS first_in_episode,
-             max(a.as_of) AS last_on,
-             count(*) FILTER (WHERE a.as_of >= s.delinquent_since AND (r.last_response IS NULL OR a.as_of > r.last_response))::int AS unanswered
+    jsonRows<{ loan_id: number; strategy_id: string; step_id: string; channel: string | null; party: string; last_on: string; episode_days: string[] | null }>(db, sql`
+      SELECT a.loan_id, a.strategy_id, a.step_id, a.channel, a.party, max(a.as_of) AS last_on,
+             array_agg(a.as_of ORDER BY a.as_of) FILTER (WHERE a.as_of >= s.delinquent_since) AS episode_days
       FROM actions a JOIN account_states s ON s.borrower_id = a.borrower_id AND s.loan_id = a.loan_id
-      LEFT JOIN (SELECT o.borrower_id, max(o.occurred_at AT TIME ZONE b.time_zone)::date AS last_response
-                 FROM contact_outcomes o JOIN borrowers b ON b.borrower_id = o.borrower_id
-                 WHERE o.borrower_id = ANY(${borrowerIds}::bigint[]) AND o.party = 'borrower'
-                   AND o.outcome IN ('answered', 'responded', 'right_party_contact', 'self_initiated', 'refused')
-                 GROUP BY o.borrower_id) r ON r.borrower_id = a.borrower_id
-      WHERE a.borrower_id = ANY(${borrowerIds}::bigint[]) AND a.loan_id = ANY(${loanIds}::bigint[])
+      WHERE ${inChunk('a.borrower_id')} AND s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND a.loan_id = ANY(${loanIds}::bigint[])
         AND a.as_of >= ${historySince}::date AND a.as_of <= ${asOf}::date
         AND a.status NOT IN ('cancelled', 'blocked')
       GROUP BY a.loan_id, a.strategy_id, a.step_id, a.channel, a.party`),
@@ -124,13 +131,13 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
       SELECT a.loan_id, a.strategy_id, a.step_id, max(a.as_of) AS last_on,
              count(DISTINCT a.as_of) FILTER (WHERE a.as_of >= s.delinquent_since)::int AS days_in_episode
       FROM actions a JOIN account_states s ON s.borrower_id = a.borrower_id AND s.loan_id = a.loan_id
-      WHERE a.borrower_id = ANY(${borrowerIds}::bigint[]) AND a.loan_id = ANY(${loanIds}::bigint[])
+      WHERE ${inChunk('a.borrower_id')} AND s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND a.loan_id = ANY(${loanIds}::bigint[])
         AND a.as_of >= ${historySince}::date AND a.as_of <= ${asOf}::date
         AND a.status NOT IN ('cancelled', 'blocked')
       GROUP BY a.loan_id, a.strategy_id, a.step_id`),
     jsonRows<{ loan_id: number; event_id: number; kind: string; occurred_on: string }>(db, sql`
       SELECT loan_id, event_id, kind, occurred_on FROM account_events
-      WHERE borrower_id = ANY(${borrowerIds}::bigint[]) AND loan_id = ANY(${loanIds}::bigint[])
+      WHERE ${inChunk('borrower_id')} AND loan_id = ANY(${loanIds}::bigint[])
         AND occurred_on > ${eventsSince}::date AND occurred_on <= ${asOf}::date AND kind <> 'payment_posted'
       ORDER BY loan_id, occurred_on, event_id`),
   ]);
@@ -168,11 +175,11 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
         else if (SUCCESS_OUTCOMES.has(o.outcome)) failedInRow = 0;
         if (RESPONSE_OUTCOMES.has(o.outcome)) lastResponseOn = o.day;
       }
-      const sent = myHistory.filter((h) => h.channel === channel && h.party === 'borrower' && h.first_in_episode !== null);
+      const sent = myHistory.filter((h) => h.channel === channel && h.party === 'borrower' && h.episode_days !== null);
       channels[channel] = {
         reachable: point !== undefined && failedInRow < UNREACHABLE_AFTER_FAILURES,
         contactPointId: point?.contact_point_id ?? null,
-        firstContactOn: earliest(sent.map((h) => h.first_in_episode!)),
+        firstContactOn: earliest(sent.map((h) => h.episode_days![0])),
         lastContactOn: latest(sent.map((h) => h.last_on)),
         failedAttemptsInRow: failedInRow,
         lastResponseOn,
@@ -229,7 +236,7 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
       selfInitiatedContacts: myOutcomes.filter((o) => o.outcome === 'self_initiated').length,
       lastContactOn: latest(borrowerContactDays),
       lastResponseOn: latest(responses),
-      unansweredContacts: myHistory.filter((h) => h.party === 'borrower' && h.channel !== null).reduce((n, h) => n + h.unanswered, 0),
+      unansweredContacts: unansweredSince(myHistory, latest(responses)),
       events: (eventsBy.get(a.loan_id) ?? []).map((e) => ({ eventId: e.event_id, kind: e.kind as AccountEventKind, occurredOn: e.occurred_on })),
       stepHistory,
     };
