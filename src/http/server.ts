@@ -30,7 +30,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const rows = await sql`
       SELECT r.as_of::text, r.started_at, r.finished_at, r.chunk_count,
              (SELECT count(*)::int FROM cycle_chunks c WHERE c.as_of = r.as_of AND c.status = 'done') AS chunks_done,
-             (SELECT count(*)::int FROM actions a WHERE a.as_of = r.as_of) AS actions
+             (SELECT coalesce(sum(c.planned), 0)::int FROM cycle_chunks c WHERE c.as_of = r.as_of) AS actions
       FROM cycle_runs r ORDER BY r.as_of DESC LIMIT 30`.execute(db);
     return { cycles: rows.rows };
   });

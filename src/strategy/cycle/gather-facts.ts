@@ -82,7 +82,7 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
       AND (s.dpd > 0
            OR (s.next_due_date IS NOT NULL AND s.next_due_date <= ${preDueUntil}::date)
            OR EXISTS (SELECT 1 FROM account_events e
-                      WHERE e.borrower_id = s.borrower_id AND e.loan_id = s.loan_id
+                      WHERE e.borrower_id = s.borrower_id AND e.loan_id = s.loan_id AND e.borrower_id >= ${lo} AND e.borrower_id < ${hi}
                         AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date))
     ORDER BY s.borrower_id, s.loan_id`);
   if (accounts.rows.length === 0) return [];
