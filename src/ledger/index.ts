@@ -1,6 +1,6 @@
 // The ledger: products, borrowers (contact points, emergency contacts), loans with instalment schedules,
 // payments and their allocation, reversals, and the file import. Other capabilities import it from here.
-export { CURRENCY_EXPONENTS, currencyExponent, formatAmount, isSupportedCurrency, parseAmount, type AmountParse } from './core/money.ts';
+export { CURRENCY_EXPONENTS, currencyExponent, formatAmount, isSupportedCurrency, parseAmount, type AmountParse } from '../platform/core/money.ts';
 export { DEFAULT_WATERFALL, ProductSchema, WATERFALL_COMPONENTS, graceDaysFor, parseProducts, type Product, type ProductsParse, type WaterfallComponent } from './core/product.ts';
 export {
   replayAllocation,

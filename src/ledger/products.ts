@@ -7,6 +7,7 @@ import type { DB, ProductsTable } from '../platform/db/types.ts';
 import { parseProducts, type Product, type WaterfallComponent } from './core/product.ts';
 import { InvalidFileError } from './errors.ts';
 import { inTransaction, isAnyOf } from './bulk.ts';
+import { delinquencyProductOf } from '../delinquency/index.ts';
 
 /** YAML would read `tolerance: 1.00` as the float 1; keep decimal literals as their exact text. */
 const decimalAsText: ScalarTag = { tag: 'tag:yaml.org,2002:float', default: true, test: /^[-+]?\d+\.\d+$/, resolve: (text: string) => text };
@@ -52,12 +53,7 @@ function productOf(row: ProductRow): Product {
     id: row.id,
     name: row.name,
     currency: row.currency,
-    graceDays: row.grace_days,
-    repeatGraceDays: row.repeat_grace_days,
-    repeatLookbackDays: row.repeat_lookback_days,
-    repeatMinEpisodes: row.repeat_min_episodes,
-    toleranceMinor: row.tolerance_minor,
-    lateFee: { fixedMinor: row.late_fee_fixed_minor, dailyPpm: row.late_fee_daily_ppm, capMinor: row.late_fee_cap_minor },
+    ...delinquencyProductOf(row),
     bucketBounds: row.bucket_bounds,
     waterfall: row.waterfall as WaterfallComponent[],
     jurisdiction: row.jurisdiction,

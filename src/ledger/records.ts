@@ -6,7 +6,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isCalendarDate, isTimeZone } from '../platform/core/calendar.ts';
 import { ACCOUNT_FLAGS, CHANNELS } from '../strategy/core/facts.ts';
 import { CONTACT_KIND_OF_CHANNEL } from './core/contact-points.ts';
-import { isSupportedCurrency, parseAmount } from './core/money.ts';
+import { isSupportedCurrency, parseAmount } from '../platform/core/money.ts';
 import { problemsOf, type Problem } from './core/issues.ts';
 import { scheduleProblems } from './core/schedule.ts';
 import type { BorrowerInput, LoanInput, ReversalInput } from './core/types.ts';

@@ -3,7 +3,7 @@
 // file; amounts are written in major units and become exact integer minor units here.
 import { z } from 'zod';
 import type { LateFeeRule } from '../../delinquency/core/late-fees.ts';
-import { isSupportedCurrency, parseAmount } from './money.ts';
+import { isSupportedCurrency, parseAmount } from '../../platform/core/money.ts';
 import { problemsOf, type Problem } from './issues.ts';
 
 export const WATERFALL_COMPONENTS = ['fee', 'interest', 'principal'] as const;

@@ -4,7 +4,7 @@
 // Records are idempotent by external id, so re-importing a file reports them unchanged.
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
-import { parseAmount } from '../core/money.ts';
+import { parseAmount } from '../../platform/core/money.ts';
 import { rejectRow, type BorrowerInput, type LoanInput, type PaymentInput, type ReversalInput, type RowOutcome } from '../core/types.ts';
 import { parseBorrowerRecord, parseLoanRecord, parsePaymentRecord, type PaymentRecord, type RecordParse } from '../records.ts';
 import { upsertBorrowers } from '../upsert-borrowers.ts';

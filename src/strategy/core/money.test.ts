@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareDecimal, currencyExponent, decimalToMinor, formatMinor } from './money.ts';
 
-test('currency exponents come from ISO 4217 data', () => {
+test('currency exponents follow ISO 4217', () => {
   assert.deepEqual(['CNY', 'USD', 'JPY', 'KWD'].map(currencyExponent), [2, 2, 0, 3]);
 });
 

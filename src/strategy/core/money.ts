@@ -1,21 +1,7 @@
 // Amounts as strategies see them: thresholds are written as decimal major units ("500.00") and
 // compared with integer minor units; message variables carry major-unit strings. Exact, no floats.
 
-const exponents = new Map<string, number>();
-
-/** Minor-unit digits of a currency (CNY 2, JPY 0), as the ISO 4217 data in Intl knows it. */
-export function currencyExponent(currency: string): number {
-  let exponent = exponents.get(currency);
-  if (exponent === undefined) {
-    try {
-      exponent = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      exponent = 2;
-    }
-    exponents.set(currency, exponent);
-  }
-  return exponent;
-}
+export { currencyExponent, formatMinor } from '../../platform/core/money.ts';
 
 export const DECIMAL_AMOUNT = /^\d{1,13}(\.\d{1,4})?$/;
 
@@ -36,12 +22,4 @@ export function compareDecimal(a: string, b: string): number {
   const scale = 4;
   const [x, y] = [decimalToMinor(a, scale, 'down'), decimalToMinor(b, scale, 'down')];
   return Math.sign(x - y);
-}
-
-/** Minor units as a major-unit string: 123450 with exponent 2 → "1234.50". */
-export function formatMinor(minor: number, exponent: number): string {
-  const sign = minor < 0 ? '-' : '';
-  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
-  if (exponent === 0) return sign + digits;
-  return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }

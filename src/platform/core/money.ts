@@ -1,10 +1,11 @@
-// Money at the edges of the ledger: decimal major-unit strings from files ("1234.56") to integer minor
-// units and back, exactly, by the currency's ISO 4217 exponent. No floating point anywhere.
+// Money: integer minor units plus an ISO 4217 currency everywhere inside Overdue; decimal major-unit
+// strings ("1234.56") only at the edges (files, messages, screens), converted exactly. No floats.
 
 /** Minor-unit exponent per supported ISO 4217 currency. */
 export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = {
   CNY: 2, HKD: 2, MOP: 2, TWD: 2, USD: 2, EUR: 2, GBP: 2, SGD: 2, MYR: 2, PHP: 2, THB: 2, AUD: 2, CAD: 2,
   JPY: 0, KRW: 0, VND: 0, IDR: 2,
+  KWD: 3, BHD: 3, OMR: 3, JOD: 3, TND: 3,
 };
 
 export function isSupportedCurrency(code: string): boolean {
@@ -36,10 +37,14 @@ export function parseAmount(text: string, currency: string): AmountParse {
   return { ok: true, minor };
 }
 
-/** 123456 in CNY → "1234.56"; the inverse of parseAmount. */
-export function formatAmount(minor: number, currency: string): string {
-  const exponent = currencyExponent(currency);
+/** Minor units as a major-unit string: 123450 with exponent 2 → "1234.50". */
+export function formatMinor(minor: number, exponent: number): string {
   const sign = minor < 0 ? '-' : '';
   const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
   return exponent === 0 ? sign + digits : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/** 123456 in CNY → "1234.56"; the inverse of parseAmount. */
+export function formatAmount(minor: number, currency: string): string {
+  return formatMinor(minor, currencyExponent(currency));
 }
