@@ -35,6 +35,7 @@ before(async () => {
   await champion('changed');
   await champion('no-sms-consent', { consent: ['email', 'push', 'inapp'] });
   await champion('prefers-email', { preferredChannel: 'email' });
+  await champion('reversed');
   // A repeat delinquent: the January instalment was paid nine days late.
   for (let attempt = 0; ; attempt++) {
     const { assignArm, loadActiveSet } = await import('../../src/strategy/index.ts');
@@ -51,6 +52,8 @@ before(async () => {
   await s.outcome(loans.responder, 'sms', 'responded', dayOf(7));
   await s.days(DAY1, LAST, async (day) => {
     if (day === dayOf(3)) await s.event(loans.changed, 'contact_changed', day);
+    if (day === dayOf(2)) await s.pay(loans.reversed, 101_000, day, 'P-reversed', 'auto_debit');
+    if (day === dayOf(4)) await s.reverse('P-reversed', day);
   });
 });
 after(() => s.close());
@@ -104,6 +107,13 @@ test('a changed phone number brings the process forward, even inside the grace p
   const early = rows.filter((a) => a.as_of === dayOf(3));
   assert.ok(early.some((a) => a.step_id === 'contact-changed' && a.kind === 'call_task'));
   assert.ok(early.some((a) => a.step_id === 'contact-changed' && a.kind === 'message' && a.channel !== 'sms'), 'tries a channel other than the changed phone first');
+});
+
+test('an abnormal transaction (a failed auto-debit) brings the process forward, inside the grace period', async () => {
+  const rows = await s.actions(loans.reversed);
+  const sameDay = rows.filter((a) => a.as_of === dayOf(4));
+  assert.ok(sameDay.some((a) => a.step_id === 'payment-reversed' && a.kind === 'message'), JSON.stringify(rows.map((a) => `${a.as_of} ${a.step_id}`)));
+  assert.ok(rows.every((a) => a.as_of >= dayOf(4)), 'nothing while the payment stood');
 });
 
 test('messages go only where the borrower gave prior authorisation', async () => {
