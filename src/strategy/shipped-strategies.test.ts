@@ -206,3 +206,10 @@ test('every shipped strategy holds on cease, dispute, complaint, bankruptcy and 
       assert.equal(e.stoppedBy, `hold flag ${flag}`);
     }
 });
+
+test('the cycle loads current accounts for pre-due reminders only for products whose strategies send them', () => {
+  assert.deepEqual(SET.scope.preDueDaysByProduct, {
+    'wallet-credit-line': -1, 'shop-instalment': -1, 'mall-instalment': 7, 'app-instalment': -1,
+  });
+  assert.equal(SET.scope.maxPreDueDays, 7, 'any other product: the widest horizon');
+});

@@ -66,7 +66,7 @@ async function expectedKeys(database: Database): Promise<string[]> {
   const keys: string[] = [];
   await database.db.transaction().execute(async (trx) => {
     await refreshDelinquency(trx, { asOf: AS_OF });
-    const facts = await gatherFacts(trx, { asOf: AS_OF, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scopeOf(active.set).maxPreDueDays });
+    const facts = await gatherFacts(trx, { asOf: AS_OF, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scopeOf(active.set).maxPreDueDays, preDueDaysByProduct: scopeOf(active.set).preDueDaysByProduct });
     for (const row of planChunk(facts, active.set).rows) keys.push(`${row.borrowerId}|${row.action.idempotencyKey}`);
     throw new Error('rollback');
   }).catch((e) => assert.equal((e as Error).message, 'rollback'));

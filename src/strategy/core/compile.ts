@@ -72,6 +72,11 @@ export interface CompiledRoute {
 export interface StrategyScope {
   /** Largest pre-due window of any step; -1 when no step reminds before the due date. */
   maxPreDueDays: number;
+  /**
+   * Pre-due horizon per product where the routes settle it by product alone (the strategies an account
+   * of that product can follow); maxPreDueDays holds for every other product.
+   */
+  preDueDaysByProduct: Record<string, number>;
   eventKinds: AccountEventKind[];
 }
 
@@ -132,6 +137,7 @@ function compileTrigger(on: StepSpec['on']): StepTrigger {
 export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions): ActiveStrategySet {
   const strategies = new Map<string, CompiledStrategy>();
   let maxPreDueDays = -1;
+  const preDueOf = new Map<string, number>();
   const eventKinds = new Set<AccountEventKind>();
 
   for (const { document: doc } of bundle.strategies) {
@@ -139,7 +145,10 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
     const quiet = doc.defaults?.quiet?.afterResponseDays ?? null;
     const compileStep = (step: StepSpec, segmentStops: readonly StopCondition[]): CompiledStep => {
       const trigger = compileTrigger(step.on);
-      if (trigger.kind === 'pre_due') maxPreDueDays = Math.max(maxPreDueDays, trigger.max);
+      if (trigger.kind === 'pre_due') {
+        maxPreDueDays = Math.max(maxPreDueDays, trigger.max);
+        preDueOf.set(doc.id, Math.max(preDueOf.get(doc.id) ?? -1, trigger.max));
+      }
       if (trigger.kind === 'event') eventKinds.add(trigger.event);
       // Without `every`, a DPD step fires once per episode; an event step once per event.
       const maxTimes = step.maxTimes ?? (trigger.kind === 'dpd' && step.every === undefined ? 1 : null);
@@ -188,6 +197,22 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
     members: [...strategies.values()].map((s) => ({ strategyId: s.id, version: s.version })),
     routes,
     strategies,
-    scope: { maxPreDueDays, eventKinds: [...eventKinds].sort() },
+    scope: { maxPreDueDays, preDueDaysByProduct: preDueByProduct(set.routes, preDueOf), eventKinds: [...eventKinds].sort() },
   };
+}
+
+/**
+ * Routes are tried in order; as long as a route's conditions name products and nothing else, the
+ * accounts of those products are settled by it, so their pre-due horizon is that of its arms'
+ * strategies. The first route with any other condition ends what can be known without the account.
+ */
+function preDueByProduct(routes: StrategyBundle['set']['document']['routes'], preDueOf: ReadonlyMap<string, number>): Record<string, number> {
+  const horizon: Record<string, number> = {};
+  for (const route of routes) {
+    const keys = Object.keys(route.when ?? {});
+    if (keys.length !== 1 || keys[0] !== 'product' || !route.when?.product) break;
+    const days = Math.max(-1, ...route.arms.map((a) => preDueOf.get(a.strategy) ?? -1));
+    for (const product of route.when.product) if (!(product in horizon)) horizon[product] = days;
+  }
+  return horizon;
 }

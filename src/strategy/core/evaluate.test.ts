@@ -177,7 +177,7 @@ test('event steps react to the latest event of their kind once, keyed by the eve
   assert.equal(traceOf(run({}, ladder)).reason, 'no contact_bounced event');
   const reacted = run({ events, stepHistory: { 's/st': { lastFiredOn: '2024-03-09', timesInEpisode: 1 } } }, ladder);
   assert.equal(traceOf(reacted).reason, 'already reacted on 2024-03-09 to event #42');
-  assert.deepEqual(scopeOf(makeStrategySet([strategy(ladder)])), { maxPreDueDays: -1, eventKinds: ['contact_bounced'] });
+  assert.deepEqual(scopeOf(makeStrategySet([strategy(ladder)])), { maxPreDueDays: -1, preDueDaysByProduct: {}, eventKinds: ['contact_bounced'] });
 });
 
 test('borrower payload: name, amounts as major-unit strings, currency, oldest due date, DPD, late fee', () => {

@@ -49,7 +49,11 @@ export async function diffStrategies(
 ): Promise<StrategyDiff> {
   const { asOf } = options;
   const chunk = options.chunkBorrowers ?? DEFAULT_CHUNK_BORROWERS;
-  const maxPreDueDays = Math.max(scopeOf(candidate).maxPreDueDays, active ? scopeOf(active).maxPreDueDays : 0);
+  // Load every account either set could act on: the wider horizon of the two, product by product.
+  const scopes = [scopeOf(candidate), ...(active ? [scopeOf(active)] : [])];
+  const maxPreDueDays = Math.max(...scopes.map((sc) => sc.maxPreDueDays));
+  const products = new Set(scopes.flatMap((sc) => Object.keys(sc.preDueDaysByProduct)));
+  const preDueDaysByProduct = Object.fromEntries([...products].map((p) => [p, Math.max(...scopes.map((sc) => sc.preDueDaysByProduct[p] ?? sc.maxPreDueDays))]));
   const bounds = await sql<{ lo: number | null; hi: number | null }>`SELECT min(borrower_id) AS lo, max(borrower_id) AS hi FROM borrowers`.execute(db);
   const lo = bounds.rows[0].lo ?? 1;
   const hi = (bounds.rows[0].hi ?? 0) + 1;
@@ -60,7 +64,7 @@ export async function diffStrategies(
   for (let from = lo; from < hi; from += chunk) {
     const facts = await withRollback(db, async (trx) => {
       await refreshDelinquency(trx, { asOf, loBorrowerId: from, hiBorrowerId: from + chunk });
-      return gatherFacts(trx, { asOf, loBorrowerId: from, hiBorrowerId: from + chunk, maxPreDueDays });
+      return gatherFacts(trx, { asOf, loBorrowerId: from, hiBorrowerId: from + chunk, maxPreDueDays, preDueDaysByProduct });
     });
     for (const f of facts) {
       accountsEvaluated++;

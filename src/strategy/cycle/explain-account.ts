@@ -51,7 +51,7 @@ export async function explainAccount(db: Kysely<DB>, set: ActiveStrategySet, acc
       FROM account_states WHERE borrower_id = ${loan.borrower_id} AND loan_id = ${loan.loan_id}`.execute(trx);
     const gathered = await gatherFacts(trx, {
       asOf, loBorrowerId: loan.borrower_id, hiBorrowerId: loan.borrower_id + 1,
-      maxPreDueDays: scopeOf(set).maxPreDueDays, loanIds: [loan.loan_id],
+      maxPreDueDays: scopeOf(set).maxPreDueDays, preDueDaysByProduct: scopeOf(set).preDueDaysByProduct, loanIds: [loan.loan_id],
     });
     return { state: states.rows[0] ?? null, facts: gathered[0] ?? null };
   });

@@ -13,8 +13,10 @@ export interface FactsScope {
   asOf: string;
   loBorrowerId: number;
   hiBorrowerId: number;
-  /** Accounts current today but with an instalment due within this many days are in scope. */
+  /** Accounts current today but with an instalment due within this many days are in scope… */
   maxPreDueDays: number;
+  /** …or within this many for the products listed (the strategies they can follow remind earlier or not at all). */
+  preDueDaysByProduct?: Record<string, number>;
   /** Events older than this many days are no longer offered to event steps. */
   eventLookbackDays?: number;
   /** Restrict to these loans (explain, diff samples); otherwise every in-scope account of the range. */
@@ -65,7 +67,6 @@ const ids = (rows: Array<{ borrower_id: number }>) => [...new Set(rows.map((r) =
 
 export async function gatherFacts(db: Executor, scope: FactsScope): Promise<AccountFacts[]> {
   const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
-  const preDueUntil = addDays(asOf, scope.maxPreDueDays);
   const eventsSince = addDays(asOf, -(scope.eventLookbackDays ?? 7));
   const loanFilter = scope.loanIds ? sql`AND s.loan_id = ANY(${scope.loanIds}::bigint[])` : sql``;
   const accounts = await jsonRows<AccountRow>(db, sql`
@@ -80,7 +81,8 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
     WHERE s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND l.borrower_id >= ${lo} AND l.borrower_id < ${hi}
       AND b.borrower_id >= ${lo} AND b.borrower_id < ${hi} AND l.status = 'active' ${loanFilter}
       AND (s.dpd > 0
-           OR (s.next_due_date IS NOT NULL AND s.next_due_date <= ${preDueUntil}::date)
+           OR s.next_due_date <= ${asOf}::date
+                                 + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays})
            OR EXISTS (SELECT 1 FROM account_events e
                       WHERE e.borrower_id = s.borrower_id AND e.loan_id = s.loan_id AND e.borrower_id >= ${lo} AND e.borrower_id < ${hi}
                         AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date))

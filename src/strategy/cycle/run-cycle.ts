@@ -134,7 +134,7 @@ async function processNextChunk(
   const refresh = lap();
   const scope = scopeOf(set);
   const facts = await gatherFacts(trx, {
-    asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays,
+    asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct,
   });
   const gather = lap();
   const { rows, idle } = planChunk(facts, set, judge);
