@@ -55,7 +55,7 @@ export async function persistActions(db: Executor, rows: readonly ActionToPersis
   // escaping on the client.
   const result = await sql<{ strategy_id: string; step_id: string; status: string; count: number }>`
     WITH input AS (
-      SELECT * FROM json_to_recordset(${input}::json) AS t(
+      SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS t(
         borrower_id bigint, loan_id bigint, idempotency_key text, as_of date, kind text, channel text, party text,
         template text, contact_point_id bigint, emergency_contact_id bigint, strategy_id text, strategy_version int,
         arm text, segment_id text, step_id text, status text, reason jsonb, payload jsonb, verdict jsonb, status_reason text)
