@@ -172,3 +172,11 @@ export async function summarizePortfolio(db: Executor, asOf: string): Promise<Bu
     .map((r) => ({ bucket: r.bucket, currency: r.currency, accounts: r.accounts, outstandingMinor: r.outstanding_minor, overdueMinor: r.overdue_minor }))
     .sort((a, b) => a.currency.localeCompare(b.currency) || compareBuckets(a.bucket, b.bucket));
 }
+
+/** Of these loans, those whose last refresh found a repeat delinquent (late fees follow the repeat grace). */
+export async function repeatDelinquentLoans(db: Executor, loanIds: readonly number[]): Promise<Set<number>> {
+  if (loanIds.length === 0) return new Set();
+  const rows = await sql<{ loan_id: number }>`
+    SELECT loan_id FROM account_states WHERE loan_id = ANY(${[...loanIds]}::bigint[]) AND is_repeat`.execute(db);
+  return new Set(rows.rows.map((r) => r.loan_id));
+}

@@ -6,6 +6,7 @@ import type { DB } from '../platform/db/types.ts';
 import { replayAllocation, type AllocationLine, type InstalmentPosition, type PaymentAllocation } from './core/allocate-payments.ts';
 import { loadProducts } from './products.ts';
 import { isAnyOf } from './bulk.ts';
+import { repeatDelinquentLoans } from '../delinquency/index.ts';
 
 /** Per replayed loan, the instalments that were settled before and are open again now. */
 export type ReopenedInstalments = Map<number, number[]>;
@@ -89,14 +90,17 @@ export async function replayLoans(trx: Kysely<DB>, loanIds: readonly number[], r
 export interface PostingHooks {
   /** Runs inside the posting transaction with the loans whose allocation was replayed. */
   afterPosting?: (trx: Kysely<DB>, loanIds: number[]) => Promise<void>;
-  /** Loans whose borrower counts as a repeat delinquent, so late fees follow the product's repeat grace. */
+  /**
+   * Loans whose borrower counts as a repeat delinquent, so late fees follow the product's repeat grace;
+   * by default those the last delinquency refresh found repeat, so allocation and delinquency agree.
+   */
   repeatLoanIds?: (trx: Kysely<DB>, loanIds: number[]) => Promise<ReadonlySet<number>>;
 }
 
 /** Replays the loans and then lets the caller react (e.g. cancel reminders to accounts a payment cured). */
 export async function replayAndNotify(trx: Kysely<DB>, loanIds: number[], hooks: PostingHooks): Promise<ReopenedInstalments> {
   if (loanIds.length === 0) return new Map();
-  const repeat = hooks.repeatLoanIds ? await hooks.repeatLoanIds(trx, loanIds) : new Set<number>();
+  const repeat = await (hooks.repeatLoanIds ?? repeatDelinquentLoans)(trx, loanIds);
   const reopened = await replayLoans(trx, loanIds, repeat);
   await hooks.afterPosting?.(trx, loanIds);
   return reopened;
