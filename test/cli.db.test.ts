@@ -2,12 +2,21 @@
 // activation, status, cycle, explain, diff.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openTestDatabase, serverUrl, type TestDatabase } from './support/database.ts';
 import { runOverdue, type DatabaseEnv } from './support/cli.ts';
 import { openDatabase } from '../src/platform/db/connect.ts';
 import { sql } from 'kysely';
+
+async function query<T>(text: ReturnType<typeof sql<T>>): Promise<T[]> {
+  const database = await openDatabase(target.url ? { url: target.url } : { dataDir: target.dataDir });
+  try {
+    return (await text.execute(database.db)).rows;
+  } finally {
+    await database.close();
+  }
+}
 
 /** The external id of a delinquent loan, read directly (the embedded database only while no command runs). */
 async function delinquentLoan(): Promise<string> {
@@ -82,4 +91,29 @@ test('an operator seeds a demo portfolio, activates the strategies, runs and exp
   const diff = overdue('strategy', 'diff', '--as-of', AS_OF);
   assert.equal(diff.status, 0, diff.stderr);
   assert.match(diff.stdout, /0 would be treated differently/);
+});
+
+test('a payment imported from a file cures an account and cancels its actions that have not gone out', { timeout: 300_000 }, async () => {
+  const [loan] = await query(sql<{ external_id: string; loan_id: number; due: number; unsent: number }>`
+    SELECT l.external_id, l.loan_id, s.overdue_minor + s.late_fee_minor AS due,
+           (SELECT count(*)::int FROM actions a WHERE a.loan_id = l.loan_id AND a.status IN ('planned', 'queued', 'pending_approval')) AS unsent
+    FROM account_states s JOIN loans l USING (borrower_id, loan_id)
+    WHERE s.dpd > 0 AND l.currency = 'CNY'
+      AND EXISTS (SELECT 1 FROM actions a WHERE a.loan_id = l.loan_id AND a.status = 'queued')
+    ORDER BY l.loan_id LIMIT 1`);
+  assert.ok(loan && loan.unsent > 0);
+  const file = `${dir}/cure.ndjson`;
+  const amount = `${Math.floor(loan.due / 100)}.${String(loan.due % 100).padStart(2, '0')}`;
+  writeFileSync(file, `${JSON.stringify({ external_id: 'P-CURE-1', loan_external_id: loan.external_id, channel: 'transfer', paid_on: AS_OF, amount })}\n`);
+  const imported = overdue('import', file, '--kind', 'payments', '--as-of', AS_OF);
+  assert.equal(imported.status, 0, imported.stderr);
+  assert.match(imported.stdout, /1 accepted/);
+  const after = await query(sql<{ status: string; n: number }>`
+    SELECT a.status, count(*)::int AS n FROM actions a WHERE a.loan_id = ${loan.loan_id} GROUP BY a.status`);
+  assert.deepEqual(after.filter((r) => ['planned', 'queued', 'pending_approval'].includes(r.status)), [], JSON.stringify(after));
+  assert.equal(after.find((r) => r.status === 'cancelled')?.n, loan.unsent, 'every action not yet sent is cancelled');
+  const outbox = await query(sql<{ status: string }>`SELECT o.status FROM outbox o JOIN actions a USING (borrower_id, action_id) WHERE a.loan_id = ${loan.loan_id}`);
+  assert.ok(outbox.length > 0 && outbox.every((o) => o.status === 'cancelled'));
+  const state = await query(sql<{ dpd: number }>`SELECT dpd FROM account_states WHERE loan_id = ${loan.loan_id}`);
+  assert.equal(state[0].dpd, 0);
 });
