@@ -91,7 +91,8 @@ export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet
   return { evaluations, rows, idle };
 }
 
-async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<number> {
+/** Lays the day out in chunks once; later runs and other processes find it there. */
+async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<void> {
   const { db } = database;
   const bounds = await sql<{ lo: number | null; hi: number | null }>`
     SELECT min(borrower_id) AS lo, max(borrower_id) AS hi FROM borrowers`.execute(db);
@@ -111,8 +112,6 @@ async function layOutCycle(database: Database, asOf: string, activationId: numbe
       FROM generate_series(0, ${count - 1}) AS n
       ON CONFLICT DO NOTHING`.execute(trx);
   });
-  const run = await sql<{ chunk_count: number }>`SELECT chunk_count FROM cycle_runs WHERE as_of = ${asOf}`.execute(db);
-  return run.rows[0].chunk_count;
 }
 
 async function processNextChunk(
