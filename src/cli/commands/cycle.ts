@@ -1,18 +1,11 @@
 import type { Command } from 'commander';
 import { withRuntime } from '../../platform/runtime.ts';
+import { wholeNumber } from '../options.ts';
 import { asOfOption } from '../../platform/clock.ts';
 import {
   diffStrategies, explainAccount, formatStrategyError, loadActiveSet, loadStrategyDirectory, runCycle,
   type CycleReport, type Explanation, type StrategyDiff,
 } from '../../strategy/index.ts';
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: expected a positive whole number, got "${value}"`);
-    return n;
-  };
-}
 
 export function printCycleReport(report: CycleReport, out: (line: string) => void = console.log): void {
   out(`cycle ${report.asOf} (activation ${report.activationId}) by ${report.worker}: ${report.finished ? 'finished' : 'NOT finished'} in ${(report.elapsedMs / 1000).toFixed(1)} s`);
@@ -37,8 +30,8 @@ export function registerCycleCommands(program: Command): void {
     .description('run the daily cycle: refresh delinquency, evaluate strategies, plan actions and outbox entries (exactly once per day)')
     .option('--as-of <date>', 'calendar date to run for (default: today in OVERDUE_TIME_ZONE)')
     .option('--json', 'print the report as JSON')
-    .option('--workers <n>', 'chunks this process works on at once (default: 2 on a server, 1 embedded)', positiveInt('--workers'))
-    .option('--chunk-borrowers <n>', 'borrowers per chunk when the day is first laid out', positiveInt('--chunk-borrowers'))
+    .option('--workers <n>', 'chunks this process works on at once (default: 2 on a server, 1 embedded)', wholeNumber('--workers'))
+    .option('--chunk-borrowers <n>', 'borrowers per chunk when the day is first laid out', wholeNumber('--chunk-borrowers'))
     .action(async (opts: { asOf?: string; json?: boolean; workers?: number; chunkBorrowers?: number }) => {
       await withRuntime(async ({ config, database }) => {
         const asOf = asOfOption(opts.asOf, config.OVERDUE_TIME_ZONE);
@@ -118,7 +111,7 @@ export function registerExplainCommands(program: Command): void {
     .description('what the strategy files in a directory would plan differently from the active set on the real portfolio (changes nothing)')
     .argument('[directory]', 'candidate strategy directory', 'strategies/')
     .option('--as-of <date>', 'calendar date (default: today in OVERDUE_TIME_ZONE)')
-    .option('--samples <n>', 'accounts to show as examples', positiveInt('--samples'), 10)
+    .option('--samples <n>', 'accounts to show as examples', wholeNumber('--samples'), 10)
     .option('--json', 'print as JSON')
     .action(async (directory: string, opts: { asOf?: string; samples: number; json?: boolean }) => {
       const loaded = loadStrategyDirectory(directory);

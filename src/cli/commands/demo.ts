@@ -1,15 +1,8 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { wholeNumber } from '../options.ts';
 import { asOfOption } from '../../platform/clock.ts';
 import { withRuntime } from '../../platform/runtime.ts';
 import { DEFAULT_BATCH_SIZE, MAX_ACCOUNTS, resetPortfolio, seedPortfolio, type SeedCounts } from '../../demo/index.ts';
-
-function wholeNumber(name: string, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name}: expected a whole number from 1 to ${max}, got "${value}"`);
-    return n;
-  };
-}
 
 const grouped = (n: number) => n.toLocaleString('en-US');
 

@@ -1,15 +1,10 @@
 // `overdue import <file> --kind borrowers|loans|payments`: wiring for the ledger's import.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { wholeNumber } from '../options.ts';
 import { withRuntime } from '../../platform/runtime.ts';
 import { asOfOption } from '../../platform/clock.ts';
 import { cancelActionsOfCuredAccounts } from '../../strategy/index.ts';
 import { DEFAULT_BATCH_SIZE, IMPORT_KINDS, InvalidFileError, importFile, type ImportKind, type ImportReport } from '../../ledger/index.ts';
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
-  return n;
-}
 
 export function registerImportCommands(program: Command): void {
   program
@@ -17,7 +12,7 @@ export function registerImportCommands(program: Command): void {
     .description('import borrowers, loans or payments from a CSV or NDJSON file (layouts: src/ledger/IMPORT.md)')
     .addOption(new Option('--kind <kind>', 'what the file holds').choices(IMPORT_KINDS).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'file format (default: from the extension .csv, .ndjson, .jsonl)').choices(['csv', 'ndjson']))
-    .option('--batch-size <n>', 'records per transaction', positiveInteger, DEFAULT_BATCH_SIZE)
+    .option('--batch-size <n>', 'records per transaction', wholeNumber('--batch-size'), DEFAULT_BATCH_SIZE)
     .option('--as-of <date>', 'payments: the day on which accounts they cure are judged, cancelling their unsent actions (default: today in OVERDUE_TIME_ZONE)')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, options: { kind: ImportKind; format?: string; batchSize: number; asOf?: string; json?: boolean }) => {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { withRuntime } from '../../platform/runtime.ts';
+import { wholeNumber } from '../options.ts';
 import {
   formatStrategyError,
   listVersions,
@@ -39,12 +40,6 @@ function inDocumentOrder(value: unknown): unknown {
   const rank = (k: string) => (KEY_ORDER.includes(k) ? KEY_ORDER.indexOf(k) : KEY_ORDER.length);
   const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return Object.fromEntries(keys.map((k) => [k, inDocumentOrder((value as Record<string, unknown>)[k])]));
-}
-
-function parseVersion(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--version expects a whole number ≥ 1, got "${text}"`);
-  return n;
 }
 
 /** Registers the `strategy` command group and returns it, so other commands (diff, explain) can join it. */
@@ -104,7 +99,7 @@ export function registerStrategyCommands(program: Command): Command {
     .command('show')
     .description('print a stored strategy or set version as YAML (the latest unless --version)')
     .argument('<id>', 'strategy or set id')
-    .option('--version <n>', 'version number', parseVersion)
+    .option('--version <n>', 'version number', wholeNumber('--version'))
     .action(async (id: string, options: { version?: number }) => {
       await withRuntime(async ({ database }) => {
         const stored = await loadVersion(database.db, id, options.version);
