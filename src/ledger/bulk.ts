@@ -36,6 +36,19 @@ export function inWaves<T>(rows: readonly T[], keyOf: (row: T) => string): Array
   return waves;
 }
 
+/**
+ * Applies rows wave by wave (see inWaves) and returns one result per row, in the rows' order: a row
+ * listed twice in one batch is applied twice, in order, as if the rows came one by one.
+ */
+export async function applyInWaves<T, R>(rows: readonly T[], keyOf: (row: T) => string, apply: (wave: T[]) => Promise<R[]>): Promise<R[]> {
+  const results: R[] = new Array(rows.length);
+  for (const wave of inWaves(rows, keyOf)) {
+    const applied = await apply(wave.map((w) => w.row));
+    wave.forEach((w, n) => (results[w.index] = applied[n]));
+  }
+  return results;
+}
+
 /** Runs fn in a transaction, or in the caller's when db already is one (so use-cases compose). */
 export function inTransaction<T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);

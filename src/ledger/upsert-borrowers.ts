@@ -8,7 +8,7 @@ import { localDateOf } from '../platform/core/calendar.ts';
 import type { Channel } from '../strategy/core/facts.ts';
 import type { BorrowerInput, ContactPointKind, ContactPointStatus, EmergencyContactStatus, RowOutcome } from './core/types.ts';
 import { planContactPoints, planEmergencyContacts, type ContactPointChange, type StoredContactPoint, type StoredEmergencyContact } from './core/contact-points.ts';
-import { inChunks, inTransaction, inWaves, isAnyOf, textArrayLiteral } from './bulk.ts';
+import { applyInWaves, inChunks, inTransaction, isAnyOf, textArrayLiteral } from './bulk.ts';
 
 export interface BorrowerUpsertOptions {
   /** The instant of the change (status_changed_at, and the event day in the borrower's time zone). */
@@ -17,15 +17,7 @@ export interface BorrowerUpsertOptions {
 
 export async function upsertBorrowers(db: Kysely<DB>, rows: readonly BorrowerInput[], options: BorrowerUpsertOptions = {}): Promise<RowOutcome[]> {
   const now = options.now ?? new Date();
-  return inTransaction(db, async (trx) => {
-    const outcomes: RowOutcome[] = new Array(rows.length);
-    // A borrower listed twice in one batch is applied twice, in order, as if the rows came one by one.
-    for (const wave of inWaves(rows, (r) => r.externalId)) {
-      const waveOutcomes = await upsertWave(trx, wave.map((w) => w.row), now);
-      wave.forEach((w, n) => (outcomes[w.index] = waveOutcomes[n]));
-    }
-    return outcomes;
-  });
+  return inTransaction(db, (trx) => applyInWaves(rows, (r) => r.externalId, (wave) => upsertWave(trx, wave, now)));
 }
 
 function sameBorrower(stored: { name: string; locale: string; time_zone: string; flags: string[]; risk_band: string | null; preferred_channel: string | null }, b: BorrowerInput): boolean {

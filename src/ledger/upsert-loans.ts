@@ -5,7 +5,7 @@ import type { DB } from '../platform/db/types.ts';
 import { rejectRow, type LoanInput, type RowOutcome } from './core/types.ts';
 import { formatPath } from './core/issues.ts';
 import { scheduleProblems } from './core/schedule.ts';
-import { inChunks, inTransaction, inWaves, isAnyOf } from './bulk.ts';
+import { applyInWaves, inChunks, inTransaction, isAnyOf } from './bulk.ts';
 import { loadProducts } from './products.ts';
 import { replayAndNotify, type PostingHooks } from './replay-loans.ts';
 
@@ -17,15 +17,7 @@ function sameSchedule(stored: ReadonlyArray<{ seq: number; due_date: string; pri
 }
 
 export async function upsertLoans(db: Kysely<DB>, rows: readonly LoanInput[], hooks: PostingHooks = {}): Promise<RowOutcome[]> {
-  return inTransaction(db, async (trx) => {
-    const outcomes: RowOutcome[] = new Array(rows.length);
-    // A loan listed twice in one batch is applied twice, in order, as if the rows came one by one.
-    for (const wave of inWaves(rows, (r) => r.externalId)) {
-      const waveOutcomes = await upsertWave(trx, wave.map((w) => w.row), hooks);
-      wave.forEach((w, n) => (outcomes[w.index] = waveOutcomes[n]));
-    }
-    return outcomes;
-  });
+  return inTransaction(db, (trx) => applyInWaves(rows, (r) => r.externalId, (wave) => upsertWave(trx, wave, hooks)));
 }
 
 async function upsertWave(trx: Kysely<DB>, rows: LoanInput[], hooks: PostingHooks): Promise<RowOutcome[]> {
