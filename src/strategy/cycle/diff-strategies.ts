@@ -8,7 +8,7 @@ import type { ActiveStrategySet, PlannedAction } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
 import { gatherFacts } from './gather-facts.ts';
 import { withRollback } from './read-only.ts';
-import { DEFAULT_CHUNK_BORROWERS } from './run-cycle.ts';
+import { DEFAULT_CHUNK_BORROWERS, borrowerIdSpan } from './run-cycle.ts';
 
 export interface StepDelta {
   step: string;
@@ -54,9 +54,7 @@ export async function diffStrategies(
   const maxPreDueDays = Math.max(...scopes.map((sc) => sc.maxPreDueDays));
   const products = new Set(scopes.flatMap((sc) => Object.keys(sc.preDueDaysByProduct)));
   const preDueDaysByProduct = Object.fromEntries([...products].map((p) => [p, Math.max(...scopes.map((sc) => sc.preDueDaysByProduct[p] ?? sc.maxPreDueDays))]));
-  const bounds = await sql<{ lo: number | null; hi: number | null }>`SELECT min(borrower_id) AS lo, max(borrower_id) AS hi FROM borrowers`.execute(db);
-  const lo = bounds.rows[0].lo ?? 1;
-  const hi = (bounds.rows[0].hi ?? 0) + 1;
+  const { lo, hi } = await borrowerIdSpan(db);
   const counts = new Map<string, { active: number; candidate: number }>();
   const samples: StrategyDiff['samples'] = [];
   let accountsEvaluated = 0;

@@ -2,7 +2,7 @@
 // handful of queries per chunk whatever its size, never one per account.
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
-import { addDays } from '../../platform/core/calendar.ts';
+import { addDays, maxDate, minDate } from '../../platform/core/calendar.ts';
 import {
   CHANNELS, type AccountFacts, type AccountFlag, type AccountEventKind, type Channel, type ChannelFacts,
 } from '../core/facts.ts';
@@ -42,8 +42,8 @@ interface AccountRow {
   is_repeat: boolean; grace_days: number; delinquent_since: string | null;
 }
 
-const earliest = (days: string[]): string | null => (days.length ? days.reduce((a, b) => (a <= b ? a : b)) : null);
-const latest = (days: string[]): string | null => (days.length ? days.reduce((a, b) => (a >= b ? a : b)) : null);
+const earliest = (days: string[]): string | null => (days.length ? days.reduce(minDate) : null);
+const latest = (days: string[]): string | null => (days.length ? days.reduce(maxDate) : null);
 /**
  * Runs a query and returns its rows through one JSON document: far cheaper for the client than
  * row-by-row decoding when a chunk returns tens of thousands of rows.

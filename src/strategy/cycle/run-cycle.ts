@@ -3,7 +3,7 @@
 // evaluate the active strategies, judge every planned contact, persist actions and outbox entries, and
 // mark the chunk done. A killed worker's transaction rolls back and its chunk stays pending; another
 // process claims the next free chunk; idempotency keys make any re-run plan nothing twice.
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { hostname } from 'node:os';
 import type { DB } from '../../platform/db/types.ts';
 import type { Database } from '../../platform/db/connect.ts';
@@ -91,13 +91,17 @@ export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet
   return { evaluations, rows, idle };
 }
 
+/** The portfolio's borrower ids as [lo, hi): the span that chunks of borrowers cover. */
+export async function borrowerIdSpan(db: Kysely<DB>): Promise<{ lo: number; hi: number }> {
+  const bounds = await sql<{ lo: number | null; hi: number | null }>`
+    SELECT min(borrower_id) AS lo, max(borrower_id) AS hi FROM borrowers`.execute(db);
+  return { lo: bounds.rows[0].lo ?? 1, hi: (bounds.rows[0].hi ?? 0) + 1 };
+}
+
 /** Lays the day out in chunks once; later runs and other processes find it there. */
 async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<void> {
   const { db } = database;
-  const bounds = await sql<{ lo: number | null; hi: number | null }>`
-    SELECT min(borrower_id) AS lo, max(borrower_id) AS hi FROM borrowers`.execute(db);
-  const lo = bounds.rows[0].lo ?? 1;
-  const hi = (bounds.rows[0].hi ?? 0) + 1;
+  const { lo, hi } = await borrowerIdSpan(db);
   const count = Math.max(1, Math.ceil((hi - lo) / chunkBorrowers));
   await db.transaction().execute(async (trx) => {
     const created = await sql`
