@@ -20,15 +20,10 @@ async function query<T>(text: ReturnType<typeof sql<T>>): Promise<T[]> {
 
 /** The external id of a delinquent loan, read directly (the embedded database only while no command runs). */
 async function delinquentLoan(): Promise<string> {
-  const database = await openDatabase(target.url ? { url: target.url } : { dataDir: target.dataDir });
-  try {
-    const r = await sql<{ external_id: string }>`
-      SELECT l.external_id FROM account_states s JOIN loans l USING (borrower_id, loan_id)
-      WHERE s.dpd > 0 ORDER BY l.loan_id LIMIT 1`.execute(database.db);
-    return r.rows[0].external_id;
-  } finally {
-    await database.close();
-  }
+  const [loan] = await query(sql<{ external_id: string }>`
+    SELECT l.external_id FROM account_states s JOIN loans l USING (borrower_id, loan_id)
+    WHERE s.dpd > 0 ORDER BY l.loan_id LIMIT 1`);
+  return loan.external_id;
 }
 
 const AS_OF = '2026-07-15';

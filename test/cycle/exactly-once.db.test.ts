@@ -14,6 +14,7 @@ import { gatherFacts, loadActiveSet, loadStrategyDirectory, planChunk, saveAndAc
 import { openTestDatabase, serverUrl } from '../support/database.ts';
 import { runOverdue, startOverdue, type DatabaseEnv } from '../support/cli.ts';
 import { STRATEGIES_DIR } from '../support/scenario.ts';
+import { withRollback } from '../../src/strategy/cycle/read-only.ts';
 
 const AS_OF = '2026-03-16';
 const ACCOUNTS = 1500;
@@ -63,13 +64,11 @@ async function prepare(database: Database): Promise<void> {
 async function expectedKeys(database: Database): Promise<string[]> {
   const active = await loadActiveSet(database.db);
   assert.ok(active);
-  const keys: string[] = [];
-  await database.db.transaction().execute(async (trx) => {
+  const keys = await withRollback(database.db, async (trx) => {
     await refreshDelinquency(trx, { asOf: AS_OF });
     const facts = await gatherFacts(trx, { asOf: AS_OF, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scopeOf(active.set).maxPreDueDays, preDueDaysByProduct: scopeOf(active.set).preDueDaysByProduct });
-    for (const row of planChunk(facts, active.set).rows) keys.push(`${row.borrowerId}|${row.action.idempotencyKey}`);
-    throw new Error('rollback');
-  }).catch((e) => assert.equal((e as Error).message, 'rollback'));
+    return planChunk(facts, active.set).rows.map((row) => `${row.borrowerId}|${row.action.idempotencyKey}`);
+  });
   return keys.sort();
 }
 
