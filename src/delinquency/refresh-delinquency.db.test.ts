@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import { openTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { AccountStatesTable } from '../platform/db/types.ts';
 import { assessDelinquency, DelinquencyError, refreshDelinquency, type DelinquencyAccount, type DelinquencyProduct, type DelinquencySnapshot } from './index.ts';
+import { addDays } from '../platform/core/calendar.ts';
 import { instalmentsArbitrary, productArbitrary, TRICKY_AS_OF_DATES } from './test-accounts.ts';
 
 const SEED = 20_240_229;
@@ -59,6 +60,15 @@ function snapshotOf(row: Selectable<AccountStatesTable>): DelinquencySnapshot {
   };
 }
 
+/** The stored state holds on asOf: computed on or before it, and equal to the assessment as of asOf. */
+function assertHolds(state: DelinquencySnapshot | undefined, account: Account, asOf: string): DelinquencySnapshot {
+  const expected = assessDelinquency(account, productOf(account), asOf);
+  assert.ok(state, `loan ${account.loanId}: no state`);
+  assert.ok(state.asOf <= asOf, `loan ${account.loanId}: state computed as of ${state.asOf}, after ${asOf}`);
+  assert.deepEqual({ ...state, asOf }, expected, `loan ${account.loanId} as of ${asOf} (state computed as of ${state.asOf})`);
+  return expected;
+}
+
 async function statesByLoan(database: TestDatabase): Promise<Map<number, DelinquencySnapshot>> {
   const rows = await database.db.selectFrom('account_states').selectAll().execute();
   return new Map(rows.map((row) => [row.loan_id, snapshotOf(row)]));
@@ -69,13 +79,13 @@ test('the SQL refresh agrees with assessDelinquency on every account, on every a
   try {
     await seedPortfolio(database);
     const coverage = { delinquent: 0, repeat: 0, cured: 0, withinTolerance: 0, fees: 0 };
-    for (const asOf of TRICKY_AS_OF_DATES) {
-      assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: active.length }, asOf);
+    for (const [n, asOf] of TRICKY_AS_OF_DATES.entries()) {
+      const { accounts } = await refreshDelinquency(database.db, { asOf });
+      if (n === 0) assert.equal(accounts, active.length, 'the first refresh computes every account');
       const states = await statesByLoan(database);
       assert.equal(states.size, active.length, 'no rows for closed or written-off loans');
       for (const account of active) {
-        const expected = assessDelinquency(account, productOf(account), asOf);
-        assert.deepEqual(states.get(account.loanId), expected, `loan ${account.loanId} as of ${asOf}`);
+        const expected = assertHolds(states.get(account.loanId), account, asOf);
         coverage.delinquent += expected.dpd > 0 ? 1 : 0;
         coverage.repeat += expected.isRepeat ? 1 : 0;
         coverage.cured += expected.curedOn !== null ? 1 : 0;
@@ -95,14 +105,16 @@ test('a refresh touches only the borrowers in its range or list, inside the call
   try {
     await seedPortfolio(database);
     await refreshDelinquency(database.db, { asOf: '2024-02-29' });
+    const before = await statesByLoan(database);
     const chunk = await database.db.transaction().execute((trx) => refreshDelinquency(trx, { asOf: '2024-03-31', loBorrowerId: 10, hiBorrowerId: 20 }));
-    assert.deepEqual(chunk, { accounts: active.filter((a) => a.borrowerId >= 10 && a.borrowerId < 20).length });
-    const listed = await refreshDelinquency(database.db, { asOf: '2024-06-30', borrowerIds: [3, 500] });
-    assert.deepEqual(listed, { accounts: 3 });
+    const inRange = active.filter((a) => a.borrowerId >= 10 && a.borrowerId < 20).length;
+    assert.ok(chunk.accounts > 0 && chunk.accounts <= inRange, `${chunk.accounts} recomputed of ${inRange} in range`);
+    await refreshDelinquency(database.db, { asOf: '2024-06-30', borrowerIds: [3, 500] });
     const states = await statesByLoan(database);
     for (const account of active) {
       const asOf = [3, 500].includes(account.borrowerId) ? '2024-06-30' : account.borrowerId >= 10 && account.borrowerId < 20 ? '2024-03-31' : '2024-02-29';
-      assert.deepEqual(states.get(account.loanId), assessDelinquency(account, productOf(account), asOf), `loan ${account.loanId}`);
+      assertHolds(states.get(account.loanId), account, asOf);
+      if (asOf === '2024-02-29') assert.deepEqual(states.get(account.loanId), before.get(account.loanId), `loan ${account.loanId} untouched`);
     }
     await assert.rejects(
       database.db.transaction().execute(async (trx) => {
@@ -113,6 +125,44 @@ test('a refresh touches only the borrowers in its range or list, inside the call
     );
     const after = await database.db.selectFrom('account_states').select('as_of').where('borrower_id', '<', 5).execute();
     assert.ok(after.length > 0 && after.every((r) => r.as_of !== '2024-12-31'), 'rolled back with the caller');
+  } finally {
+    await database.close();
+  }
+});
+
+test('refreshed day after day, a state is recomputed only when it could have changed, and always holds', async () => {
+  const database = await openTestDatabase();
+  try {
+    await seedPortfolio(database);
+    let recomputed = 0;
+    let days = 0;
+    for (let asOf = '2024-01-20'; asOf <= '2024-05-10'; asOf = addDays(asOf, 1), days++) {
+      recomputed += (await refreshDelinquency(database.db, { asOf })).accounts;
+      const states = await statesByLoan(database);
+      for (const account of active) assertHolds(states.get(account.loanId), account, asOf);
+    }
+    // Current accounts with nothing falling due are left alone: far fewer recomputations than account-days.
+    assert.ok(recomputed < 0.8 * days * active.length, `${recomputed} recomputed over ${days} days of ${active.length} accounts`);
+    const again = await refreshDelinquency(database.db, { asOf: '2024-05-09' });
+    assert.ok(again.accounts > 0, 'a date before the stored states recomputes them');
+  } finally {
+    await database.close();
+  }
+});
+
+test('a change to a loan’s ledger or to its product’s terms recomputes its state on the same day', async () => {
+  const database = await openTestDatabase();
+  try {
+    await seedPortfolio(database);
+    const asOf = '2024-03-31';
+    await refreshDelinquency(database.db, { asOf });
+    assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: 0 }, 'nothing changed: nothing recomputed');
+    const loan = active.find((a) => a.productId === 'p1' && a.instalments.length > 0)!;
+    await database.db.updateTable('loans').set((eb) => ({ ledger_version: eb('ledger_version', '+', 1) })).where('loan_id', '=', loan.loanId).execute();
+    assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: 1 }, 'the loan whose ledger moved');
+    await database.db.updateTable('products').set((eb) => ({ terms_version: eb('terms_version', '+', 1) })).where('id', '=', 'p1').execute();
+    const p1 = active.filter((a) => a.productId === 'p1').length;
+    assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: p1 }, 'every loan of the product whose terms changed');
   } finally {
     await database.close();
   }

@@ -50,24 +50,45 @@ function lateFeeOutstanding(grace: 'grace_days' | 'repeat_grace_days'): RawBuild
 }
 
 /**
- * Upserts the snapshot of every active loan in scope as of asOf; returns how many accounts.
- * The first pass runs from the loans (so a loan without instalments still gets its row) over all
- * their instalments; the second reads only the late instalments: their episodes and late fees.
+ * Upserts the snapshot of every active loan in scope whose state is not known to hold on asOf; returns
+ * how many it recomputed. A state holds while asOf is before its recheck_on and neither the loan's
+ * ledger nor its product's terms changed since (see migrations/0022_incremental_refresh.sql). The
+ * first pass runs from those loans (so a loan without instalments still gets its row) over all their
+ * instalments; the second reads only their late instalments: the episodes and late fees.
  */
 export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
-  const activeLoans = sql`l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}`;
-  const result = await sql`
+  const result = await accountStatesUpsert(asOf, scope).execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export function accountStatesUpsert(asOf: string, scope: BorrowerScope): RawBuilder<unknown> {
+  return sql`
     INSERT INTO account_states (borrower_id, loan_id, as_of, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor,
-      oldest_unpaid_due, next_due_date, next_due_minor, episodes, is_repeat, grace_days, delinquent_since, cured_on, updated_at)
-    WITH amounts AS (
-      SELECT l.borrower_id, l.loan_id, l.product_id,
-             COALESCE(sum(i.unpaid) FILTER (WHERE i.days_late > 0), 0) AS overdue,
-             COALESCE(sum(i.unpaid), 0) AS unpaid,
-             min(i.due_date) FILTER (WHERE i.days_late > 0 AND i.unpaid > 0) AS oldest_unpaid_due,
-             min(ARRAY[-i.days_late, i.seq, i.unpaid]) FILTER (WHERE i.days_late <= 0 AND i.unpaid > 0) AS next_due
-      FROM loans l LEFT JOIN ${instalmentsInScope(asOf, scope)} i ON i.borrower_id = l.borrower_id AND i.loan_id = l.loan_id
-      WHERE ${activeLoans}
-      GROUP BY l.borrower_id, l.loan_id
+      oldest_unpaid_due, next_due_date, next_due_minor, episodes, is_repeat, grace_days, delinquent_since, cured_on,
+      recheck_on, ledger_version, terms_version, updated_at)
+    WITH due AS MATERIALIZED (
+      SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version
+      FROM loans l JOIN products p ON p.id = l.product_id
+      LEFT JOIN account_states s ON s.borrower_id = l.borrower_id AND s.loan_id = l.loan_id AND ${borrowerFilter('s.borrower_id', scope)}
+      WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}
+        AND (s.loan_id IS NULL OR s.as_of > ${asOf}::date OR s.recheck_on <= ${asOf}::date
+             OR s.ledger_version <> l.ledger_version OR s.terms_version <> p.terms_version)
+    ),
+    amounts AS (
+      -- Per loan through the instalments' primary key: only the due loans' instalments are read.
+      SELECT d.borrower_id, d.loan_id, d.product_id, d.ledger_version, d.terms_version, a.*
+      FROM due d CROSS JOIN LATERAL (
+        SELECT COALESCE(sum(i.unpaid) FILTER (WHERE i.days_late > 0), 0) AS overdue,
+               COALESCE(sum(i.unpaid), 0) AS unpaid,
+               min(i.due_date) FILTER (WHERE i.days_late > 0 AND i.unpaid > 0) AS oldest_unpaid_due,
+               min(ARRAY[-i.days_late, i.seq, i.unpaid]) FILTER (WHERE i.days_late <= 0 AND i.unpaid > 0) AS next_due,
+               -- Tomorrow differs while anything late is unpaid, or settles after asOf (a past date).
+               COALESCE(bool_or(i.days_late > 0 AND (i.unpaid > 0 OR i.settled_on > ${asOf}::date)), false) AS moving,
+               -- Otherwise the next change is the day after an instalment that matters falls due.
+               min(i.due_date) FILTER (WHERE i.days_late <= 0 AND (i.unpaid > 0 OR i.settled_on > i.due_date)) + 1 AS next_change
+        FROM ${instalmentsInScope(asOf, scope)} i
+        WHERE i.borrower_id = d.borrower_id AND i.loan_id = d.loan_id
+      ) a
     ),
     spans AS (
       SELECT *,
@@ -79,28 +100,35 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
                    ${lateFeeOutstanding('grace_days')} AS late_fee_first,
                    ${lateFeeOutstanding('repeat_grace_days')} AS late_fee_repeat
             FROM ${instalmentsInScope(asOf, scope)} i
-            JOIN loans l ON l.borrower_id = i.borrower_id AND l.loan_id = i.loan_id
-            JOIN products p ON p.id = l.product_id
-            WHERE ${activeLoans} AND i.days_late > 0 AND (i.unpaid > 0 OR i.settled_on > i.due_date)) late
+            JOIN due d ON d.borrower_id = i.borrower_id AND d.loan_id = i.loan_id
+            JOIN products p ON p.id = d.product_id
+            WHERE i.days_late > 0 AND (i.unpaid > 0 OR i.settled_on > i.due_date)) late
+    ),
+    episode_ends AS (
+      -- GREATEST(last_day, previous_last_day) is the episode's latest day so far; where the next span
+      -- begins after it + 1 (or none follows), the episode ends. It counts towards repeat status for
+      -- repeat_lookback_days after that day.
+      SELECT *, (next_first_day IS NULL OR next_first_day > GREATEST(last_day, previous_last_day) + 1) AS ends_episode,
+             GREATEST(last_day, previous_last_day) + repeat_lookback_days AS counts_until
+      FROM spans
     ),
     history AS (
-      -- GREATEST(last_day, previous_last_day) is the episode's latest day so far; where the next span
-      -- begins after it + 1 (or none follows), the episode ends.
       SELECT borrower_id, loan_id,
-             count(*) FILTER (WHERE (next_first_day IS NULL OR next_first_day > GREATEST(last_day, previous_last_day) + 1)
-                                AND GREATEST(last_day, previous_last_day) >= ${asOf}::date - repeat_lookback_days) AS episodes,
+             count(*) FILTER (WHERE ends_episode AND counts_until >= ${asOf}::date) AS episodes,
+             min(counts_until + 1) FILTER (WHERE ends_episode AND counts_until >= ${asOf}::date) AS episode_expires,
              bool_or(open) AS ongoing,
              max(first_day) FILTER (WHERE previous_last_day IS NULL OR first_day > previous_last_day + 1) AS latest_start,
              max(last_day) AS latest_end,
              sum(late_fee_first) AS late_fee_first, sum(late_fee_repeat) AS late_fee_repeat
-      FROM spans GROUP BY borrower_id, loan_id
+      FROM episode_ends GROUP BY borrower_id, loan_id
     ),
     assessed AS (
       SELECT m.*, p.bucket_bounds, p.grace_days, p.repeat_grace_days,
              CASE WHEN m.overdue > p.tolerance_minor THEN ${asOf}::date - m.oldest_unpaid_due ELSE 0 END AS dpd,
              COALESCE(h.episodes, 0) AS episodes, COALESCE(h.ongoing, false) AS ongoing, h.latest_start, h.latest_end,
              COALESCE(h.episodes, 0) - CASE WHEN h.ongoing THEN 1 ELSE 0 END >= p.repeat_min_episodes AS is_repeat,
-             COALESCE(h.late_fee_first, 0) AS late_fee_first, COALESCE(h.late_fee_repeat, 0) AS late_fee_repeat
+             COALESCE(h.late_fee_first, 0) AS late_fee_first, COALESCE(h.late_fee_repeat, 0) AS late_fee_repeat,
+             CASE WHEN m.moving THEN ${asOf}::date + 1 ELSE LEAST(m.next_change, h.episode_expires) END AS recheck_on
       FROM amounts m JOIN products p ON p.id = m.product_id
       LEFT JOIN history h ON h.borrower_id = m.borrower_id AND h.loan_id = m.loan_id
     )
@@ -115,6 +143,7 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
            episodes, is_repeat, CASE WHEN is_repeat THEN repeat_grace_days ELSE grace_days END,
            CASE WHEN dpd > 0 THEN latest_start END,
            CASE WHEN NOT ongoing THEN latest_end END,
+           recheck_on, ledger_version, terms_version,
            now()
     FROM (SELECT *, CASE WHEN is_repeat THEN late_fee_repeat ELSE late_fee_first END AS late_fee FROM assessed) s
     ON CONFLICT (borrower_id, loan_id) DO UPDATE SET
@@ -123,8 +152,8 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
       oldest_unpaid_due = EXCLUDED.oldest_unpaid_due, next_due_date = EXCLUDED.next_due_date,
       next_due_minor = EXCLUDED.next_due_minor, episodes = EXCLUDED.episodes, is_repeat = EXCLUDED.is_repeat,
       grace_days = EXCLUDED.grace_days, delinquent_since = EXCLUDED.delinquent_since, cured_on = EXCLUDED.cured_on,
-      updated_at = EXCLUDED.updated_at`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+      recheck_on = EXCLUDED.recheck_on, ledger_version = EXCLUDED.ledger_version, terms_version = EXCLUDED.terms_version,
+      updated_at = EXCLUDED.updated_at`;
 }
 
 type ProductRow = Pick<Selectable<ProductsTable>, 'id' | 'grace_days' | 'repeat_grace_days' | 'repeat_lookback_days' | 'repeat_min_episodes'
@@ -160,13 +189,16 @@ export interface BucketSummary {
   overdueMinor: number;
 }
 
-/** Active accounts by currency and bucket as of a refreshed date, youngest bucket first. */
+/**
+ * Active accounts by currency and bucket on a refreshed date, youngest bucket first. After a refresh
+ * for asOf every state holds on asOf, whichever day it was computed (see upsertAccountStates).
+ */
 export async function summarizePortfolio(db: Executor, asOf: string): Promise<BucketSummary[]> {
   const rows = await sql<{ bucket: string; currency: string; accounts: number; outstanding_minor: number; overdue_minor: number }>`
     SELECT s.bucket, l.currency, count(*)::int AS accounts,
            sum(s.outstanding_minor)::bigint AS outstanding_minor, sum(s.overdue_minor)::bigint AS overdue_minor
     FROM account_states s JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
-    WHERE s.as_of = ${asOf}::date AND l.status = 'active'
+    WHERE s.as_of <= ${asOf}::date AND l.status = 'active'
     GROUP BY s.bucket, l.currency`.execute(db);
   return rows.rows
     .map((r) => ({ bucket: r.bucket, currency: r.currency, accounts: r.accounts, outstandingMinor: r.outstanding_minor, overdueMinor: r.overdue_minor }))

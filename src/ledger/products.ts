@@ -27,7 +27,7 @@ export function loadProductsFile(path: string): Product[] {
   return parsed.products;
 }
 
-type ProductRow = Omit<Selectable<ProductsTable>, 'updated_at'>;
+type ProductRow = Omit<Selectable<ProductsTable>, 'updated_at' | 'terms_version'>;
 
 function rowOf(p: Product): ProductRow {
   return {
@@ -105,6 +105,7 @@ export async function applyProducts(db: Kysely<DB>, products: readonly Product[]
         oc.column('id').doUpdateSet((eb) => ({
           ...Object.fromEntries(PRODUCT_COLUMNS.filter((c) => c !== 'id').map((c) => [c, eb.ref(`excluded.${c}`)])),
           updated_at: sql<Date>`now()`,
+          terms_version: sql<number>`products.terms_version + 1`,
         })),
       )
       .execute();

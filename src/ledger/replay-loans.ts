@@ -102,6 +102,8 @@ export async function replayAndNotify(trx: Kysely<DB>, loanIds: number[], hooks:
   if (loanIds.length === 0) return new Map();
   const repeat = await (hooks.repeatLoanIds ?? repeatDelinquentLoans)(trx, loanIds);
   const reopened = await replayLoans(trx, loanIds, repeat);
+  // The delinquency refresh recomputes a loan whose ledger moved on since its state was taken.
+  await sql`UPDATE loans SET ledger_version = ledger_version + 1 WHERE loan_id = ANY(${loanIds}::bigint[])`.execute(trx);
   await hooks.afterPosting?.(trx, loanIds);
   return reopened;
 }

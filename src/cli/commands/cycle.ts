@@ -10,8 +10,8 @@ import {
 export function printCycleReport(report: CycleReport, out: (line: string) => void = console.log): void {
   out(`cycle ${report.asOf} (activation ${report.activationId}) by ${report.worker}: ${report.finished ? 'finished' : 'NOT finished'} in ${(report.elapsedMs / 1000).toFixed(1)} s`);
   out(`  chunks: ${report.chunks.done}/${report.chunks.total} done, ${report.chunks.processedNow} by this run`);
-  out(`  this run: ${report.now.accounts} accounts refreshed, ${report.now.evaluated} evaluated, ${report.now.newActions} new actions`);
-  out(`  whole day: ${report.total.accounts} accounts, ${report.total.evaluated} evaluated, ${report.total.actions} actions`);
+  out(`  this run: ${report.now.accounts} account states recomputed, ${report.now.evaluated} evaluated, ${report.now.newActions} new actions`);
+  out(`  whole day: ${report.total.accounts} account states recomputed, ${report.total.evaluated} evaluated, ${report.total.actions} actions`);
   const t = report.total.timings;
   out(`  time in chunks: refresh ${t.refresh} ms, gather facts ${t.gather} ms, plan ${t.plan} ms, persist ${t.persist} ms`);
   if (report.total.byStep.length > 0) {

@@ -62,7 +62,7 @@ test('status refreshes the day and reports accounts, outstanding and overdue by 
   assert.equal(json.status, 0, json.stderr);
   assert.deepEqual(JSON.parse(json.stdout), {
     asOf: '2024-03-01',
-    refreshed: 4,
+    recomputed: 4,
     buckets: [
       { bucket: 'M0', currency: 'CNY', accounts: 1, outstandingMinor: 50_000, overdueMinor: 0 },
       { bucket: 'M1', currency: 'CNY', accounts: 1, outstandingMinor: 123_456_789, overdueMinor: 123_456_789 },
@@ -78,7 +78,7 @@ test('status refreshes the day and reports accounts, outstanding and overdue by 
   const text = runOverdue(['status', '--as-of', '2024-03-01'], target);
   assert.equal(text.status, 0, text.stderr);
   const lines = text.stdout.trim().split('\n');
-  assert.match(lines[0], /portfolio as of 2024-03-01: 4 active accounts refreshed/);
+  assert.match(lines[0], /portfolio as of 2024-03-01: 4 active accounts \(0 states recomputed by this refresh\)/, 'the second refresh of a day finds every state still holding');
   assert.match(lines[1], /^bucket\s+currency\s+accounts\s+outstanding\s+overdue$/);
   assert.match(text.stdout, /\nM1\s+CNY\s+1\s+CNY 1,234,567\.89\s+CNY 1,234,567\.89\n/);
   assert.match(text.stdout, /\ntotal\s+CNY\s+3\s+CNY 1,237,077\.89\s+CNY 1,236,567\.89\n/);

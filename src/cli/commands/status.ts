@@ -15,7 +15,8 @@ export function formatMoney(minor: number, currency: string): string {
 
 export interface PortfolioStatus {
   asOf: string;
-  refreshed: number;
+  /** Account states the refresh recomputed; the others still held on asOf. */
+  recomputed: number;
   buckets: BucketSummary[];
   totals: Array<Omit<BucketSummary, 'bucket'>>;
 }
@@ -30,7 +31,8 @@ export function totalsByCurrency(buckets: readonly BucketSummary[]): PortfolioSt
 }
 
 export function printPortfolioStatus(status: PortfolioStatus, out: (line: string) => void = console.log): void {
-  out(`portfolio as of ${status.asOf}: ${status.refreshed} active accounts refreshed`);
+  const accounts = status.totals.reduce((n, t) => n + t.accounts, 0);
+  out(`portfolio as of ${status.asOf}: ${accounts} active accounts (${status.recomputed} states recomputed by this refresh)`);
   const rows = [
     ...status.buckets.map((b) => [b.bucket, b.currency, String(b.accounts), formatMoney(b.outstandingMinor, b.currency), formatMoney(b.overdueMinor, b.currency)]),
     ...status.totals.map((t) => ['total', t.currency, String(t.accounts), formatMoney(t.outstandingMinor, t.currency), formatMoney(t.overdueMinor, t.currency)]),
@@ -52,7 +54,7 @@ export function registerStatusCommand(program: Command): void {
         const asOf = asOfOption(opts.asOf, config.OVERDUE_TIME_ZONE);
         const { accounts } = await refreshDelinquency(database.db, { asOf });
         const buckets = await summarizePortfolio(database.db, asOf);
-        const status: PortfolioStatus = { asOf, refreshed: accounts, buckets, totals: totalsByCurrency(buckets) };
+        const status: PortfolioStatus = { asOf, recomputed: accounts, buckets, totals: totalsByCurrency(buckets) };
         if (opts.json) console.log(JSON.stringify(status));
         else printPortfolioStatus(status);
       });

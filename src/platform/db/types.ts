@@ -22,6 +22,8 @@ export interface ProductsTable {
   waterfall: Default<string[]>;
   jurisdiction: Default<string>;
   updated_at: Instant;
+  /** Counts changes to the product's terms. */
+  terms_version: Default<number>;
 }
 
 export interface BorrowersTable {
@@ -72,6 +74,8 @@ export interface LoansTable {
   credit_minor: Default<number>;
   created_at: Instant;
   updated_at: Instant;
+  /** Counts changes to the loan's schedule and allocation (the delinquency refresh compares it). */
+  ledger_version: Default<number>;
 }
 
 export interface InstalmentsTable {
@@ -134,6 +138,10 @@ export interface AccountStatesTable {
   delinquent_since: string | null;
   cured_on: string | null;
   updated_at: Instant;
+  /** The state holds until this day (NULL: until the ledger or the product terms change). */
+  recheck_on: string | null;
+  ledger_version: Default<number>;
+  terms_version: Default<number>;
 }
 
 export interface PromisesTable {
@@ -239,17 +247,11 @@ export interface ActionsTable {
   updated_at: Instant;
 }
 
+/** One entry per action to send; what to send is on the action. */
 export interface OutboxTable {
   borrower_id: number;
-  outbox_id: Generated<number>;
   action_id: number;
-  idempotency_key: string;
   channel: string;
-  party: string;
-  template: string | null;
-  contact_point_id: number | null;
-  emergency_contact_id: number | null;
-  payload: Json;
   status: Default<string>;
   not_before: Date | string | null;
   attempts: Default<number>;

@@ -47,7 +47,7 @@ export async function explainAccount(db: Kysely<DB>, set: ActiveStrategySet, acc
     await refreshDelinquency(trx, { asOf, borrowerIds: [loan.borrower_id] });
     const states = await sql<Record<string, unknown>>`
       SELECT as_of::text, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor, oldest_unpaid_due::text,
-             next_due_date::text, next_due_minor, episodes, is_repeat, grace_days, delinquent_since::text, cured_on::text
+             next_due_date::text, next_due_minor, episodes, is_repeat, grace_days, delinquent_since::text, cured_on::text, recheck_on::text
       FROM account_states WHERE borrower_id = ${loan.borrower_id} AND loan_id = ${loan.loan_id}`.execute(trx);
     const gathered = await gatherFacts(trx, {
       asOf, loBorrowerId: loan.borrower_id, hiBorrowerId: loan.borrower_id + 1,

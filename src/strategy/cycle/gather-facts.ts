@@ -44,155 +44,191 @@ interface AccountRow {
 
 const earliest = (days: string[]): string | null => (days.length ? days.reduce(minDate) : null);
 const latest = (days: string[]): string | null => (days.length ? days.reduce(maxDate) : null);
-/**
- * Runs a query and returns its rows through one JSON document: far cheaper for the client than
- * row-by-row decoding when a chunk returns tens of thousands of rows.
- */
-async function jsonRows<T>(db: Executor, query: RawBuilder<unknown>): Promise<{ rows: T[] }> {
-  const r = await sql<{ rows: string }>`SELECT coalesce(json_agg(q), '[]'::json)::text AS rows FROM (${query}) q`.execute(db);
-  return { rows: JSON.parse(r.rows[0].rows) as T[] };
+
+// Side rows travel as JSON arrays (positional), far cheaper to build, send and parse than objects.
+type PointRow = [borrowerId: number, contactPointId: number, kind: string, consent: string[]];
+type ContactRow = [borrowerId: number, contactId: number, name: string, relation: string, usable: boolean];
+type PromiseRow = [loanId: number, kept: number, broken: number, openDue: string | null, openAmount: number | null];
+type ArrangementRow = [loanId: number, status: string, kind: string, missedPayments: number];
+type OutcomeRow = [borrowerId: number, loanId: number | null, channel: string, party: string, outcome: string, day: string];
+/** Actions per loan, strategy, step, channel and party: last day, and the days in the current episode. */
+type HistoryRow = [loanId: number, strategyId: string, stepId: string, channel: string | null, party: string, lastOn: string, episodeDays: string[] | null];
+type EventRow = [loanId: number, eventId: number, kind: string, occurredOn: string];
+
+interface Gathered {
+  accounts: AccountRow[];
+  points: PointRow[];
+  contacts: ContactRow[];
+  promises: PromiseRow[];
+  arrangements: ArrangementRow[];
+  outcomes: OutcomeRow[];
+  history: HistoryRow[];
+  events: EventRow[];
 }
 
 /** Borrower contacts in the current episode after the borrower's last response (all of them when none). */
-function unansweredSince(history: Array<{ party: string; channel: string | null; episode_days: string[] | null }>, lastResponseOn: string | null): number {
+function unansweredSince(history: readonly HistoryRow[], lastResponseOn: string | null): number {
   let n = 0;
-  for (const h of history) {
-    if (h.party !== 'borrower' || h.channel === null || h.episode_days === null) continue;
-    for (const day of h.episode_days) if (lastResponseOn === null || day > lastResponseOn) n++;
+  for (const [, , , channel, party, , episodeDays] of history) {
+    if (party !== 'borrower' || channel === null || episodeDays === null) continue;
+    for (const day of episodeDays) if (lastResponseOn === null || day > lastResponseOn) n++;
   }
   return n;
 }
 
-const ids = (rows: Array<{ borrower_id: number }>) => [...new Set(rows.map((r) => r.borrower_id))];
+function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r); else m.set(k, [r]);
+  }
+  return m;
+}
 
-export async function gatherFacts(db: Executor, scope: FactsScope): Promise<AccountFacts[]> {
+/**
+ * One statement per chunk: the in-scope accounts (a materialised CTE) and everything the evaluator
+ * needs about them from seven other tables, returned as one JSON document. The side queries join the
+ * accounts set instead of receiving id lists, and the chunk's range lets the planner use index range
+ * scans for each of them.
+ */
+function factsQuery(scope: FactsScope): RawBuilder<unknown> {
   const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
   const eventsSince = addDays(asOf, -(scope.eventLookbackDays ?? 7));
-  const loanFilter = scope.loanIds ? sql`AND s.loan_id = ANY(${scope.loanIds}::bigint[])` : sql``;
-  const accounts = await jsonRows<AccountRow>(db, sql`
-    SELECT s.borrower_id, s.loan_id, l.external_id, l.product_id, l.currency, p.jurisdiction,
-           b.name, b.locale, b.time_zone, b.flags, b.risk_band, b.preferred_channel,
-           s.dpd, s.bucket, s.overdue_minor, s.outstanding_minor, s.late_fee_minor, s.oldest_unpaid_due,
-           s.next_due_date, s.next_due_minor, s.is_repeat, s.grace_days, s.delinquent_since
-    FROM account_states s
-    JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
-    JOIN borrowers b ON b.borrower_id = s.borrower_id
-    JOIN products p ON p.id = l.product_id
-    WHERE s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND l.borrower_id >= ${lo} AND l.borrower_id < ${hi}
-      AND b.borrower_id >= ${lo} AND b.borrower_id < ${hi} AND l.status = 'active' ${loanFilter}
-      AND (s.dpd > 0
-           OR s.next_due_date <= ${asOf}::date
-                                 + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays})
-           OR EXISTS (SELECT 1 FROM account_events e
-                      WHERE e.borrower_id = s.borrower_id AND e.loan_id = s.loan_id AND e.borrower_id >= ${lo} AND e.borrower_id < ${hi}
-                        AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date))
-    ORDER BY s.borrower_id, s.loan_id`);
-  if (accounts.rows.length === 0) return [];
-  const borrowerIds = ids(accounts.rows);
-  const loanIds = accounts.rows.map((a) => a.loan_id);
   const historySince = addDays(asOf, -HISTORY_DAYS);
-  // The id list says which borrowers; the chunk's range lets the planner use index range scans for it.
-  const inChunk = (column: string) =>
-    sql`${sql.ref(column)} = ANY(${borrowerIds}::bigint[]) AND ${sql.ref(column)} >= ${lo} AND ${sql.ref(column)} < ${hi}`;
+  const inRange = (column: string) => sql`${sql.ref(column)} >= ${lo} AND ${sql.ref(column)} < ${hi}`;
+  const loanFilter = scope.loanIds ? sql`AND s.loan_id = ANY(${scope.loanIds}::bigint[])` : sql``;
+  return sql`
+    WITH acc AS MATERIALIZED (
+      SELECT s.borrower_id, s.loan_id, l.external_id, l.product_id, l.currency, p.jurisdiction,
+             b.name, b.locale, b.time_zone, b.flags, b.risk_band, b.preferred_channel,
+             s.dpd, s.bucket, s.overdue_minor, s.outstanding_minor, s.late_fee_minor, s.oldest_unpaid_due,
+             s.next_due_date, s.next_due_minor, s.is_repeat, s.grace_days, s.delinquent_since
+      FROM account_states s
+      JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
+      JOIN borrowers b ON b.borrower_id = s.borrower_id
+      JOIN products p ON p.id = l.product_id
+      WHERE ${inRange('s.borrower_id')} AND ${inRange('l.borrower_id')} AND ${inRange('b.borrower_id')}
+        AND l.status = 'active' ${loanFilter}
+        AND (s.dpd > 0
+             OR s.next_due_date <= ${asOf}::date
+                                   + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays})
+             OR EXISTS (SELECT 1 FROM account_events e
+                        WHERE e.borrower_id = s.borrower_id AND e.loan_id = s.loan_id AND ${inRange('e.borrower_id')}
+                          AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date))
+    ),
+    who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc)
+    SELECT json_build_object(
+      'accounts', (SELECT coalesce(json_agg(a ORDER BY a.borrower_id, a.loan_id), '[]') FROM acc a),
+      'points', (SELECT coalesce(json_agg(json_build_array(c.borrower_id, c.contact_point_id, c.kind, c.consent)
+                                          ORDER BY c.borrower_id, c.is_primary DESC, c.contact_point_id), '[]')
+                 FROM contact_points c JOIN who w ON w.borrower_id = c.borrower_id
+                 WHERE ${inRange('c.borrower_id')} AND c.status = 'active'),
+      'contacts', (SELECT coalesce(json_agg(json_build_array(c.borrower_id, c.contact_id, c.name, c.relation,
+                                                             c.status = 'active' AND c.consent_at IS NOT NULL)
+                                            ORDER BY c.borrower_id, c.contact_id), '[]')
+                   FROM emergency_contacts c JOIN who w ON w.borrower_id = c.borrower_id
+                   WHERE ${inRange('c.borrower_id')}),
+      'promises', (SELECT coalesce(json_agg(json_build_array(loan_id, kept, broken, open_due, open_amount)), '[]') FROM (
+                     SELECT r.loan_id,
+                            count(*) FILTER (WHERE r.status = 'kept') AS kept,
+                            count(*) FILTER (WHERE r.status = 'broken') AS broken,
+                            min(r.due_on) FILTER (WHERE r.status = 'open' AND r.due_on >= ${asOf}::date) AS open_due,
+                            (array_agg(r.amount_minor ORDER BY r.due_on) FILTER (WHERE r.status = 'open' AND r.due_on >= ${asOf}::date))[1] AS open_amount
+                     FROM promises r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
+                     WHERE ${inRange('r.borrower_id')}
+                     GROUP BY r.loan_id) q),
+      'arrangements', (SELECT coalesce(json_agg(json_build_array(loan_id, status, kind, missed_payments)), '[]') FROM (
+                         SELECT DISTINCT ON (r.loan_id) r.loan_id, r.status, r.kind, r.missed_payments
+                         FROM arrangements r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
+                         WHERE ${inRange('r.borrower_id')} AND r.status <> 'proposed'
+                         ORDER BY r.loan_id, r.starts_on DESC, r.arrangement_id DESC) q),
+      'outcomes', (SELECT coalesce(json_agg(json_build_array(borrower_id, loan_id, channel, party, outcome, day)
+                                            ORDER BY borrower_id, occurred_at, outcome_id), '[]') FROM (
+                     SELECT o.borrower_id, o.loan_id, o.channel, o.party, o.outcome, o.occurred_at, o.outcome_id,
+                            (o.occurred_at AT TIME ZONE w.time_zone)::date AS day
+                     FROM contact_outcomes o JOIN who w ON w.borrower_id = o.borrower_id
+                     WHERE ${inRange('o.borrower_id')} AND o.occurred_at >= ${historySince}::date) q
+                   WHERE day <= ${asOf}::date),
+      'history', (SELECT coalesce(json_agg(json_build_array(loan_id, strategy_id, step_id, channel, party, last_on, episode_days)), '[]') FROM (
+                    SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, max(x.as_of) AS last_on,
+                           array_agg(x.as_of ORDER BY x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
+                    FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id
+                    WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
+                      AND x.status NOT IN ('cancelled', 'blocked')
+                    GROUP BY x.loan_id, x.strategy_id, x.step_id, x.channel, x.party) q),
+      'events', (SELECT coalesce(json_agg(json_build_array(e.loan_id, e.event_id, e.kind, e.occurred_on)
+                                          ORDER BY e.loan_id, e.occurred_on, e.event_id), '[]')
+                 FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id
+                 WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date
+                   AND e.kind <> 'payment_posted')
+    )::text AS facts`;
+}
 
-  const [points, contacts, promises, arrangements, outcomes, history, steps, events] = await Promise.all([
-    jsonRows<{ borrower_id: number; contact_point_id: number; kind: string; status: string; consent: string[]; is_primary: boolean }>(db, sql`
-      SELECT borrower_id, contact_point_id, kind, status, consent, is_primary FROM contact_points
-      WHERE ${inChunk('borrower_id')} AND status = 'active'
-      ORDER BY borrower_id, is_primary DESC, contact_point_id`),
-    jsonRows<{ borrower_id: number; contact_id: number; name: string; relation: string; consent_at: unknown; status: string }>(db, sql`
-      SELECT borrower_id, contact_id, name, relation, consent_at, status FROM emergency_contacts
-      WHERE ${inChunk('borrower_id')} ORDER BY borrower_id, contact_id`),
-    jsonRows<{ loan_id: number; kept: number; broken: number; open_due: string | null; open_amount: number | null }>(db, sql`
-      SELECT loan_id,
-             count(*) FILTER (WHERE status = 'kept')::int AS kept,
-             count(*) FILTER (WHERE status = 'broken')::int AS broken,
-             min(due_on) FILTER (WHERE status = 'open' AND due_on >= ${asOf}::date) AS open_due,
-             (array_agg(amount_minor ORDER BY due_on) FILTER (WHERE status = 'open' AND due_on >= ${asOf}::date))[1] AS open_amount
-      FROM promises WHERE ${inChunk('borrower_id')} AND loan_id = ANY(${loanIds}::bigint[])
-      GROUP BY loan_id`),
-    jsonRows<{ loan_id: number; status: string; kind: string; missed_payments: number }>(db, sql`
-      SELECT DISTINCT ON (loan_id) loan_id, status, kind, missed_payments FROM arrangements
-      WHERE ${inChunk('borrower_id')} AND loan_id = ANY(${loanIds}::bigint[]) AND status <> 'proposed'
-      ORDER BY loan_id, starts_on DESC, arrangement_id DESC`),
-    jsonRows<{ borrower_id: number; loan_id: number | null; channel: string; party: string; outcome: string; day: string }>(db, sql`
-      SELECT o.borrower_id, o.loan_id, o.channel, o.party, o.outcome, (o.occurred_at AT TIME ZONE b.time_zone)::date::text AS day
-      FROM contact_outcomes o JOIN borrowers b ON b.borrower_id = o.borrower_id
-      WHERE ${inChunk('o.borrower_id')} AND b.borrower_id >= ${lo} AND b.borrower_id < ${hi} AND o.occurred_at >= ${historySince}::date
-        AND (o.occurred_at AT TIME ZONE b.time_zone)::date <= ${asOf}::date
-      ORDER BY o.borrower_id, o.occurred_at, o.outcome_id`),
-    jsonRows<{ loan_id: number; strategy_id: string; step_id: string; channel: string | null; party: string; last_on: string; episode_days: string[] | null }>(db, sql`
-      SELECT a.loan_id, a.strategy_id, a.step_id, a.channel, a.party, max(a.as_of) AS last_on,
-             array_agg(a.as_of ORDER BY a.as_of) FILTER (WHERE a.as_of >= s.delinquent_since) AS episode_days
-      FROM actions a JOIN account_states s ON s.borrower_id = a.borrower_id AND s.loan_id = a.loan_id
-      WHERE ${inChunk('a.borrower_id')} AND s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND a.loan_id = ANY(${loanIds}::bigint[])
-        AND a.as_of >= ${historySince}::date AND a.as_of <= ${asOf}::date
-        AND a.status NOT IN ('cancelled', 'blocked')
-      GROUP BY a.loan_id, a.strategy_id, a.step_id, a.channel, a.party`),
-    jsonRows<{ loan_id: number; strategy_id: string; step_id: string; last_on: string; days_in_episode: number }>(db, sql`
-      SELECT a.loan_id, a.strategy_id, a.step_id, max(a.as_of) AS last_on,
-             count(DISTINCT a.as_of) FILTER (WHERE a.as_of >= s.delinquent_since)::int AS days_in_episode
-      FROM actions a JOIN account_states s ON s.borrower_id = a.borrower_id AND s.loan_id = a.loan_id
-      WHERE ${inChunk('a.borrower_id')} AND s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND a.loan_id = ANY(${loanIds}::bigint[])
-        AND a.as_of >= ${historySince}::date AND a.as_of <= ${asOf}::date
-        AND a.status NOT IN ('cancelled', 'blocked')
-      GROUP BY a.loan_id, a.strategy_id, a.step_id`),
-    jsonRows<{ loan_id: number; event_id: number; kind: string; occurred_on: string }>(db, sql`
-      SELECT loan_id, event_id, kind, occurred_on FROM account_events
-      WHERE ${inChunk('borrower_id')} AND loan_id = ANY(${loanIds}::bigint[])
-        AND occurred_on > ${eventsSince}::date AND occurred_on <= ${asOf}::date AND kind <> 'payment_posted'
-      ORDER BY loan_id, occurred_on, event_id`),
-  ]);
+const RESPONSES: ReadonlySet<string> = RESPONSE_OUTCOMES;
 
-  const group = <T, K>(rows: T[], key: (r: T) => K) => {
-    const m = new Map<K, T[]>();
-    for (const r of rows) {
-      const k = key(r);
-      const list = m.get(k);
-      if (list) list.push(r); else m.set(k, [r]);
-    }
-    return m;
+/** What a channel's facts are from the borrower's outcomes and planned contacts on it (both oldest first). */
+function channelFacts(point: PointRow | undefined, outcomes: readonly OutcomeRow[], sent: readonly HistoryRow[]): ChannelFacts {
+  let failedInRow = 0;
+  let lastResponseOn: string | null = null;
+  for (const [, , , , outcome, day] of outcomes) {
+    if (FAILURE_OUTCOMES.has(outcome)) failedInRow++;
+    else if (SUCCESS_OUTCOMES.has(outcome)) failedInRow = 0;
+    if (RESPONSES.has(outcome)) lastResponseOn = day;
+  }
+  return {
+    reachable: point !== undefined && failedInRow < UNREACHABLE_AFTER_FAILURES,
+    contactPointId: point?.[1] ?? null,
+    firstContactOn: earliest(sent.map((h) => h[6]![0])),
+    lastContactOn: latest(sent.map((h) => h[5])),
+    failedAttemptsInRow: failedInRow,
+    lastResponseOn,
   };
-  const pointsBy = group(points.rows, (r) => r.borrower_id);
-  const contactsBy = group(contacts.rows, (r) => r.borrower_id);
-  const promisesBy = new Map(promises.rows.map((r) => [r.loan_id, r]));
-  const arrangementBy = new Map(arrangements.rows.map((r) => [r.loan_id, r]));
-  const outcomesBy = group(outcomes.rows, (r) => r.borrower_id);
-  const historyBy = group(history.rows, (r) => r.loan_id);
-  const stepsBy = group(steps.rows, (r) => r.loan_id);
-  const eventsBy = group(events.rows, (r) => r.loan_id);
+}
 
-  return accounts.rows.map((a): AccountFacts => {
-    const myOutcomes = (outcomesBy.get(a.borrower_id) ?? []).filter((o) => o.loan_id === null || o.loan_id === a.loan_id);
+/** Each step's last firing and the number of distinct days it fired in the current episode. */
+function stepHistoryOf(history: readonly HistoryRow[]): AccountFacts['stepHistory'] {
+  const byStep = new Map<string, { last: string; days: Set<string> }>();
+  for (const [, strategyId, stepId, , , lastOn, episodeDays] of history) {
+    const key = `${strategyId}/${stepId}`;
+    const entry = byStep.get(key) ?? { last: lastOn, days: new Set<string>() };
+    if (lastOn > entry.last) entry.last = lastOn;
+    for (const day of episodeDays ?? []) entry.days.add(day);
+    byStep.set(key, entry);
+  }
+  const stepHistory: AccountFacts['stepHistory'] = {};
+  for (const [key, { last, days }] of byStep) stepHistory[key] = { lastFiredOn: last, timesInEpisode: days.size };
+  return stepHistory;
+}
+
+export async function gatherFacts(db: Executor, scope: FactsScope): Promise<AccountFacts[]> {
+  const { asOf } = scope;
+  const result = await sql<{ facts: string }>`${factsQuery(scope)}`.execute(db);
+  const g = JSON.parse(result.rows[0].facts) as Gathered;
+  if (g.accounts.length === 0) return [];
+
+  const pointsBy = groupBy(g.points, (r) => r[0]);
+  const contactsBy = groupBy(g.contacts, (r) => r[0]);
+  const promisesBy = new Map(g.promises.map((r) => [r[0], r]));
+  const arrangementBy = new Map(g.arrangements.map((r) => [r[0], r]));
+  const outcomesBy = groupBy(g.outcomes, (r) => r[0]);
+  const historyBy = groupBy(g.history, (r) => r[0]);
+  const eventsBy = groupBy(g.events, (r) => r[0]);
+
+  return g.accounts.map((a): AccountFacts => {
+    const myOutcomes = (outcomesBy.get(a.borrower_id) ?? []).filter((o) => o[1] === null || o[1] === a.loan_id);
     const myHistory = historyBy.get(a.loan_id) ?? [];
+    const borrowerOutcomes = groupBy(myOutcomes.filter((o) => o[3] === 'borrower'), (o) => o[2]);
+    const borrowerSent = groupBy(myHistory.filter((h) => h[4] === 'borrower' && h[3] !== null && h[6] !== null), (h) => h[3]);
+    const points = pointsBy.get(a.borrower_id) ?? [];
     const channels = {} as Record<Channel, ChannelFacts>;
     for (const channel of CHANNELS) {
       const kind = CONTACT_KIND_OF[channel];
-      const point = kind ? (pointsBy.get(a.borrower_id) ?? []).find((p) => p.kind === kind && p.consent.includes(channel)) : undefined;
-      let failedInRow = 0;
-      let lastResponseOn: string | null = null;
-      for (const o of myOutcomes) {
-        if (o.channel !== channel || o.party !== 'borrower') continue;
-        if (FAILURE_OUTCOMES.has(o.outcome)) failedInRow++;
-        else if (SUCCESS_OUTCOMES.has(o.outcome)) failedInRow = 0;
-        if (RESPONSE_OUTCOMES.has(o.outcome)) lastResponseOn = o.day;
-      }
-      const sent = myHistory.filter((h) => h.channel === channel && h.party === 'borrower' && h.episode_days !== null);
-      channels[channel] = {
-        reachable: point !== undefined && failedInRow < UNREACHABLE_AFTER_FAILURES,
-        contactPointId: point?.contact_point_id ?? null,
-        firstContactOn: earliest(sent.map((h) => h.episode_days![0])),
-        lastContactOn: latest(sent.map((h) => h.last_on)),
-        failedAttemptsInRow: failedInRow,
-        lastResponseOn,
-      };
+      const point = kind ? points.find((p) => p[2] === kind && p[3].includes(channel)) : undefined;
+      channels[channel] = channelFacts(point, borrowerOutcomes.get(channel) ?? [], borrowerSent.get(channel) ?? []);
     }
-    const stepHistory: AccountFacts['stepHistory'] = {};
-    for (const h of stepsBy.get(a.loan_id) ?? []) {
-      stepHistory[`${h.strategy_id}/${h.step_id}`] = { lastFiredOn: h.last_on, timesInEpisode: h.days_in_episode };
-    }
-    const borrowerContactDays = myHistory.filter((h) => h.party === 'borrower' && h.channel !== null).map((h) => h.last_on);
-    const responses = myOutcomes.filter((o) => o.party === 'borrower' && RESPONSE_OUTCOMES.has(o.outcome)).map((o) => o.day);
+    const borrowerContactDays = myHistory.filter((h) => h[4] === 'borrower' && h[3] !== null).map((h) => h[5]);
+    const responses = myOutcomes.filter((o) => o[3] === 'borrower' && RESPONSES.has(o[4])).map((o) => o[5]);
     const promise = promisesBy.get(a.loan_id);
     const arrangement = arrangementBy.get(a.loan_id);
     return {
@@ -221,26 +257,24 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
       flags: a.flags as AccountFlag[],
       preferredChannel: (a.preferred_channel as Channel | null) ?? null,
       channels,
-      emergencyContacts: (contactsBy.get(a.borrower_id) ?? []).map((c) => ({
-        contactId: c.contact_id, name: c.name, relation: c.relation, usable: c.status === 'active' && c.consent_at !== null,
-      })),
+      emergencyContacts: (contactsBy.get(a.borrower_id) ?? []).map(([, contactId, name, relation, usable]) => ({ contactId, name, relation, usable })),
       promises: {
-        kept: promise?.kept ?? 0,
-        broken: promise?.broken ?? 0,
-        open: promise?.open_due ? { dueOn: promise.open_due, amountMinor: promise.open_amount ?? 0 } : null,
+        kept: promise?.[1] ?? 0,
+        broken: promise?.[2] ?? 0,
+        open: promise?.[3] ? { dueOn: promise[3], amountMinor: promise[4] ?? 0 } : null,
       },
       arrangement: {
-        status: (arrangement?.status as AccountFacts['arrangement']['status']) ?? null,
-        kind: arrangement?.kind ?? null,
-        missedPayments: arrangement?.missed_payments ?? 0,
+        status: (arrangement?.[1] as AccountFacts['arrangement']['status']) ?? null,
+        kind: arrangement?.[2] ?? null,
+        missedPayments: arrangement?.[3] ?? 0,
       },
-      refusals: myOutcomes.filter((o) => o.outcome === 'refused').length,
-      selfInitiatedContacts: myOutcomes.filter((o) => o.outcome === 'self_initiated').length,
+      refusals: myOutcomes.filter((o) => o[4] === 'refused').length,
+      selfInitiatedContacts: myOutcomes.filter((o) => o[4] === 'self_initiated').length,
       lastContactOn: latest(borrowerContactDays),
       lastResponseOn: latest(responses),
       unansweredContacts: unansweredSince(myHistory, latest(responses)),
-      events: (eventsBy.get(a.loan_id) ?? []).map((e) => ({ eventId: e.event_id, kind: e.kind as AccountEventKind, occurredOn: e.occurred_on })),
-      stepHistory,
+      events: (eventsBy.get(a.loan_id) ?? []).map(([, eventId, kind, occurredOn]) => ({ eventId, kind: kind as AccountEventKind, occurredOn })),
+      stepHistory: stepHistoryOf(myHistory),
     };
   });
 }

@@ -38,43 +38,45 @@ export interface PersistCount {
   count: number;
 }
 
+/** Columns of a planned action in the order persistActions sends them, with their SQL types. */
+const INPUT_COLUMNS = [
+  ['borrower_id', 'bigint'], ['loan_id', 'bigint'], ['idempotency_key', 'text'], ['as_of', 'date'], ['kind', 'text'],
+  ['channel', 'text'], ['party', 'text'], ['template', 'text'], ['contact_point_id', 'bigint'], ['emergency_contact_id', 'bigint'],
+  ['strategy_id', 'text'], ['strategy_version', 'int'], ['arm', 'text'], ['segment_id', 'text'], ['step_id', 'text'],
+  ['status', 'text'], ['reason', 'jsonb'], ['payload', 'jsonb'], ['verdict', 'jsonb'], ['status_reason', 'text'],
+] as const;
+
+/** Each element of the input array as a row: jsonb subscripts by position are O(1). */
+const inputRow = sql.raw(INPUT_COLUMNS.map(([name, type], i) => (type === 'jsonb' ? `e->${i} AS ${name}` : `(e->>${i})::${type} AS ${name}`)).join(', '));
+const inputColumns = sql.raw(INPUT_COLUMNS.map(([name]) => name).join(', '));
+
 export async function persistActions(db: Executor, rows: readonly ActionToPersist[]): Promise<PersistCount[]> {
   if (rows.length === 0) return [];
-  const statuses = rows.map((r) => statusOf(r.action, r.verdict));
-  const input = JSON.stringify(rows.map((r, i) => {
+  // One JSON array of positional rows instead of twenty parameter arrays or keyed objects: the
+  // server parses it once in C, and the client writes no keys and escapes nothing per element.
+  const input = JSON.stringify(rows.map((r) => {
     const a = r.action;
-    return {
-      borrower_id: r.borrowerId, loan_id: r.loanId, idempotency_key: a.idempotencyKey, as_of: r.asOf, kind: a.kind,
-      channel: a.channel, party: a.party, template: a.template, contact_point_id: a.contactPointId,
-      emergency_contact_id: a.emergencyContactId, strategy_id: a.strategyId, strategy_version: a.strategyVersion,
-      arm: a.arm, segment_id: a.segmentId, step_id: a.stepId, status: statuses[i].status, reason: a.reason,
-      payload: a.payload, verdict: r.verdict, status_reason: statuses[i].statusReason,
-    };
+    const { status, statusReason } = statusOf(a, r.verdict);
+    return [
+      r.borrowerId, r.loanId, a.idempotencyKey, r.asOf, a.kind, a.channel, a.party, a.template, a.contactPointId,
+      a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, status, a.reason,
+      a.payload, r.verdict, statusReason,
+    ];
   }));
-  // One JSON document instead of twenty parameter arrays: parsed in C by the server, no per-element
-  // escaping on the client.
   const result = await sql<{ strategy_id: string; step_id: string; status: string; count: number }>`
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS t(
-        borrower_id bigint, loan_id bigint, idempotency_key text, as_of date, kind text, channel text, party text,
-        template text, contact_point_id bigint, emergency_contact_id bigint, strategy_id text, strategy_version int,
-        arm text, segment_id text, step_id text, status text, reason jsonb, payload jsonb, verdict jsonb, status_reason text)
+      SELECT ${inputRow} FROM jsonb_array_elements(${input}::jsonb) AS e
     ),
     inserted AS (
-      INSERT INTO actions (borrower_id, loan_id, idempotency_key, as_of, kind, channel, party, template, contact_point_id,
-                           emergency_contact_id, strategy_id, strategy_version, arm, segment_id, step_id, status, reason,
-                           payload, verdict, status_reason)
+      INSERT INTO actions (${inputColumns})
       SELECT * FROM input
       ON CONFLICT (borrower_id, idempotency_key) DO NOTHING
-      RETURNING borrower_id, action_id, idempotency_key, channel, party, template, contact_point_id,
-                emergency_contact_id, payload, status, strategy_id, step_id
+      RETURNING borrower_id, action_id, channel, status, strategy_id, step_id
     ),
     queued AS (
-      INSERT INTO outbox (borrower_id, action_id, idempotency_key, channel, party, template, contact_point_id,
-                          emergency_contact_id, payload)
-      SELECT borrower_id, action_id, idempotency_key, channel, party, template, contact_point_id, emergency_contact_id, payload
-      FROM inserted WHERE status = 'queued'
-      ON CONFLICT (borrower_id, idempotency_key) DO NOTHING
+      INSERT INTO outbox (borrower_id, action_id, channel)
+      SELECT borrower_id, action_id, channel FROM inserted WHERE status = 'queued'
+      ON CONFLICT DO NOTHING
       RETURNING 1
     )
     SELECT strategy_id, step_id, status, count(*)::int AS count FROM inserted GROUP BY strategy_id, step_id, status

@@ -36,6 +36,7 @@ export interface CycleOptions {
 }
 
 export interface ChunkCounts {
+  /** Account states recomputed (the others still held on this day). */
   accounts: number;
   evaluated: number;
   planned: PersistCount[];
