@@ -33,14 +33,18 @@ const CONTACT_KIND_OF: Record<Channel, string | null> = {
   sms: 'phone', call: 'phone', email: 'email', push: 'device', inapp: 'device', letter: null,
 };
 
-interface AccountRow {
-  borrower_id: number; loan_id: number; external_id: string; product_id: string; currency: string;
-  jurisdiction: string; name: string; locale: string; time_zone: string; flags: string[];
-  risk_band: string | null; preferred_channel: string | null;
-  dpd: number; bucket: string; overdue_minor: number; outstanding_minor: number; late_fee_minor: number;
-  oldest_unpaid_due: string | null; next_due_date: string | null; next_due_minor: number;
-  is_repeat: boolean; grace_days: number; delinquent_since: string | null;
-}
+/** The in-scope account's columns, in the order they travel (positional JSON arrays). */
+const ACCOUNT_COLUMNS = [
+  ['borrower_id', 's'], ['loan_id', 's'], ['external_id', 'l'], ['product_id', 'l'], ['currency', 'l'], ['jurisdiction', 'p'],
+  ['name', 'b'], ['locale', 'b'], ['time_zone', 'b'], ['flags', 'b'], ['risk_band', 'b'], ['preferred_channel', 'b'],
+  ['dpd', 's'], ['bucket', 's'], ['overdue_minor', 's'], ['outstanding_minor', 's'], ['late_fee_minor', 's'], ['oldest_unpaid_due', 's'],
+  ['next_due_date', 's'], ['next_due_minor', 's'], ['is_repeat', 's'], ['grace_days', 's'], ['delinquent_since', 's'],
+] as const;
+type AccountColumn = (typeof ACCOUNT_COLUMNS)[number][0];
+const accountColumns = sql.raw(ACCOUNT_COLUMNS.map(([name, table]) => `${table}.${name}`).join(', '));
+const accountFields = sql.raw(ACCOUNT_COLUMNS.map(([name]) => `a.${name}`).join(', '));
+const A = Object.fromEntries(ACCOUNT_COLUMNS.map(([name], i) => [name, i])) as Record<AccountColumn, number>;
+type AccountRow = unknown[];
 
 const earliest = (days: string[]): string | null => (days.length ? days.reduce(minDate) : null);
 const latest = (days: string[]): string | null => (days.length ? days.reduce(maxDate) : null);
@@ -92,34 +96,34 @@ function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
  * accounts set instead of receiving id lists, and the chunk's range lets the planner use index range
  * scans for each of them.
  */
-function factsQuery(scope: FactsScope): RawBuilder<unknown> {
+export function factsQuery(scope: FactsScope): RawBuilder<unknown> {
   const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
   const eventsSince = addDays(asOf, -(scope.eventLookbackDays ?? 7));
   const historySince = addDays(asOf, -HISTORY_DAYS);
   const inRange = (column: string) => sql`${sql.ref(column)} >= ${lo} AND ${sql.ref(column)} < ${hi}`;
   const loanFilter = scope.loanIds ? sql`AND s.loan_id = ANY(${scope.loanIds}::bigint[])` : sql``;
+  const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct ?? {}));
   return sql`
     WITH acc AS MATERIALIZED (
-      SELECT s.borrower_id, s.loan_id, l.external_id, l.product_id, l.currency, p.jurisdiction,
-             b.name, b.locale, b.time_zone, b.flags, b.risk_band, b.preferred_channel,
-             s.dpd, s.bucket, s.overdue_minor, s.outstanding_minor, s.late_fee_minor, s.oldest_unpaid_due,
-             s.next_due_date, s.next_due_minor, s.is_repeat, s.grace_days, s.delinquent_since
-      FROM account_states s
+      SELECT ${accountColumns}
+      FROM (SELECT s.*, (s.borrower_id, s.loan_id) IN (SELECT e.borrower_id, e.loan_id FROM account_events e
+                                                       WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date
+                                                         AND e.occurred_on <= ${asOf}::date) AS has_event
+            FROM account_states s WHERE ${inRange('s.borrower_id')} ${loanFilter}) s
       JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
       JOIN borrowers b ON b.borrower_id = s.borrower_id
       JOIN products p ON p.id = l.product_id
-      WHERE ${inRange('s.borrower_id')} AND ${inRange('l.borrower_id')} AND ${inRange('b.borrower_id')}
-        AND l.status = 'active' ${loanFilter}
-        AND (s.dpd > 0
+      WHERE ${inRange('l.borrower_id')} AND ${inRange('b.borrower_id')} AND l.status = 'active'
+        -- In scope: delinquent, due soon, or with a recent event. The first test (the widest pre-due
+        -- window of any product) runs on the states alone, before any join.
+        AND (s.dpd > 0 OR s.next_due_date <= ${asOf}::date + ${widestPreDue}::int OR s.has_event)
+        AND (s.dpd > 0 OR s.has_event
              OR s.next_due_date <= ${asOf}::date
-                                   + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays})
-             OR EXISTS (SELECT 1 FROM account_events e
-                        WHERE e.borrower_id = s.borrower_id AND e.loan_id = s.loan_id AND ${inRange('e.borrower_id')}
-                          AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date))
+                                   + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays}))
     ),
     who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc)
     SELECT json_build_object(
-      'accounts', (SELECT coalesce(json_agg(a ORDER BY a.borrower_id, a.loan_id), '[]') FROM acc a),
+      'accounts', (SELECT coalesce(json_agg(json_build_array(${accountFields}) ORDER BY a.borrower_id, a.loan_id), '[]') FROM acc a),
       'points', (SELECT coalesce(json_agg(json_build_array(c.borrower_id, c.contact_point_id, c.kind, c.consent)
                                           ORDER BY c.borrower_id, c.is_primary DESC, c.contact_point_id), '[]')
                  FROM contact_points c JOIN who w ON w.borrower_id = c.borrower_id
@@ -215,12 +219,15 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
   const historyBy = groupBy(g.history, (r) => r[0]);
   const eventsBy = groupBy(g.events, (r) => r[0]);
 
-  return g.accounts.map((a): AccountFacts => {
-    const myOutcomes = (outcomesBy.get(a.borrower_id) ?? []).filter((o) => o[1] === null || o[1] === a.loan_id);
-    const myHistory = historyBy.get(a.loan_id) ?? [];
+  return g.accounts.map((row): AccountFacts => {
+    const a = <T>(column: AccountColumn) => row[A[column]] as T;
+    const borrowerId = a<number>('borrower_id');
+    const loanId = a<number>('loan_id');
+    const myOutcomes = (outcomesBy.get(borrowerId) ?? []).filter((o) => o[1] === null || o[1] === loanId);
+    const myHistory = historyBy.get(loanId) ?? [];
     const borrowerOutcomes = groupBy(myOutcomes.filter((o) => o[3] === 'borrower'), (o) => o[2]);
     const borrowerSent = groupBy(myHistory.filter((h) => h[4] === 'borrower' && h[3] !== null && h[6] !== null), (h) => h[3]);
-    const points = pointsBy.get(a.borrower_id) ?? [];
+    const points = pointsBy.get(borrowerId) ?? [];
     const channels = {} as Record<Channel, ChannelFacts>;
     for (const channel of CHANNELS) {
       const kind = CONTACT_KIND_OF[channel];
@@ -229,35 +236,35 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
     }
     const borrowerContactDays = myHistory.filter((h) => h[4] === 'borrower' && h[3] !== null).map((h) => h[5]);
     const responses = myOutcomes.filter((o) => o[3] === 'borrower' && RESPONSES.has(o[4])).map((o) => o[5]);
-    const promise = promisesBy.get(a.loan_id);
-    const arrangement = arrangementBy.get(a.loan_id);
+    const promise = promisesBy.get(loanId);
+    const arrangement = arrangementBy.get(loanId);
     return {
-      borrowerId: a.borrower_id,
-      loanId: a.loan_id,
-      accountKey: a.external_id,
-      borrowerName: a.name,
-      locale: a.locale,
-      timeZone: a.time_zone,
-      productId: a.product_id,
-      jurisdiction: a.jurisdiction,
-      currency: a.currency.trim(),
+      borrowerId,
+      loanId,
+      accountKey: a('external_id'),
+      borrowerName: a('name'),
+      locale: a('locale'),
+      timeZone: a('time_zone'),
+      productId: a('product_id'),
+      jurisdiction: a('jurisdiction'),
+      currency: a<string>('currency').trim(),
       asOf,
-      dpd: a.dpd,
-      bucket: a.bucket,
-      overdueMinor: a.overdue_minor,
-      outstandingMinor: a.outstanding_minor,
-      lateFeeMinor: a.late_fee_minor,
-      oldestUnpaidDue: a.oldest_unpaid_due,
-      nextDueDate: a.next_due_date,
-      nextDueMinor: a.next_due_minor,
-      isRepeat: a.is_repeat,
-      graceDays: a.grace_days,
-      delinquentSince: a.delinquent_since,
-      riskBand: a.risk_band,
-      flags: a.flags as AccountFlag[],
-      preferredChannel: (a.preferred_channel as Channel | null) ?? null,
+      dpd: a('dpd'),
+      bucket: a('bucket'),
+      overdueMinor: a('overdue_minor'),
+      outstandingMinor: a('outstanding_minor'),
+      lateFeeMinor: a('late_fee_minor'),
+      oldestUnpaidDue: a('oldest_unpaid_due'),
+      nextDueDate: a('next_due_date'),
+      nextDueMinor: a('next_due_minor'),
+      isRepeat: a('is_repeat'),
+      graceDays: a('grace_days'),
+      delinquentSince: a('delinquent_since'),
+      riskBand: a('risk_band'),
+      flags: a('flags'),
+      preferredChannel: a<Channel | null>('preferred_channel') ?? null,
       channels,
-      emergencyContacts: (contactsBy.get(a.borrower_id) ?? []).map(([, contactId, name, relation, usable]) => ({ contactId, name, relation, usable })),
+      emergencyContacts: (contactsBy.get(borrowerId) ?? []).map(([, contactId, name, relation, usable]) => ({ contactId, name, relation, usable })),
       promises: {
         kept: promise?.[1] ?? 0,
         broken: promise?.[2] ?? 0,
@@ -273,7 +280,7 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
       lastContactOn: latest(borrowerContactDays),
       lastResponseOn: latest(responses),
       unansweredContacts: unansweredSince(myHistory, latest(responses)),
-      events: (eventsBy.get(a.loan_id) ?? []).map(([, eventId, kind, occurredOn]) => ({ eventId, kind: kind as AccountEventKind, occurredOn })),
+      events: (eventsBy.get(loanId) ?? []).map(([, eventId, kind, occurredOn]) => ({ eventId, kind: kind as AccountEventKind, occurredOn })),
       stepHistory: stepHistoryOf(myHistory),
     };
   });
