@@ -205,10 +205,25 @@ function stepHistoryOf(history: readonly HistoryRow[]): AccountFacts['stepHistor
   return stepHistory;
 }
 
+/**
+ * Runs the facts statement with nested-loop joins off. Its side queries each read a chunk's range of
+ * one table for a few thousand accounts; the planner cannot see how many rows the accounts CTE holds
+ * and picks a nested loop of index probes per account, about a fifth slower than hashing the range.
+ * The setting is local to the caller's transaction (one is opened when there is none) and restored.
+ */
+async function runFactsQuery(db: Executor, scope: FactsScope): Promise<string> {
+  const run = async (trx: Transaction<DB>) => {
+    await sql`SET LOCAL enable_nestloop = off`.execute(trx);
+    const result = await sql<{ facts: string }>`${factsQuery(scope)}`.execute(trx);
+    await sql`SET LOCAL enable_nestloop TO DEFAULT`.execute(trx);
+    return result.rows[0].facts;
+  };
+  return db.isTransaction ? run(db as Transaction<DB>) : db.transaction().execute(run);
+}
+
 export async function gatherFacts(db: Executor, scope: FactsScope): Promise<AccountFacts[]> {
   const { asOf } = scope;
-  const result = await sql<{ facts: string }>`${factsQuery(scope)}`.execute(db);
-  const g = JSON.parse(result.rows[0].facts) as Gathered;
+  const g = JSON.parse(await runFactsQuery(db, scope)) as Gathered;
   if (g.accounts.length === 0) return [];
 
   const pointsBy = groupBy(g.points, (r) => r[0]);
