@@ -57,39 +57,64 @@ function lateFeeOutstanding(grace: 'grace_days' | 'repeat_grace_days'): RawBuild
  * instalments; the second reads only their late instalments: the episodes and late fees.
  */
 export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
-  const result = await accountStatesUpsert(asOf, scope).execute(db);
+  const stored = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM account_states WHERE ${borrowerFilter('borrower_id', scope)}) AS any`.execute(db);
+  const result = await accountStatesUpsert(asOf, scope, { firstRefresh: !stored.rows[0].any }).execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
-export function accountStatesUpsert(asOf: string, scope: BorrowerScope): RawBuilder<unknown> {
-  return sql`
-    INSERT INTO account_states (borrower_id, loan_id, as_of, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor,
-      oldest_unpaid_due, next_due_date, next_due_minor, episodes, is_repeat, grace_days, delinquent_since, cured_on,
-      recheck_on, ledger_version, terms_version, updated_at)
-    WITH due AS MATERIALIZED (
+/**
+ * The refresh statement. On a scope's first refresh (no states yet) every active loan is due: the
+ * loans then meet their instalments in one hash join over the scope, cheaper than a probe per loan,
+ * which is what later refreshes use for the few loans whose states are due.
+ */
+export function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firstRefresh: boolean }): RawBuilder<unknown> {
+  const due = options.firstRefresh
+    ? sql`
+    due AS NOT MATERIALIZED (
+      SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version
+      FROM loans l JOIN products p ON p.id = l.product_id
+      WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}
+    )`
+    : sql`
+    due AS MATERIALIZED (
       SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version
       FROM loans l JOIN products p ON p.id = l.product_id
       LEFT JOIN account_states s ON s.borrower_id = l.borrower_id AND s.loan_id = l.loan_id AND ${borrowerFilter('s.borrower_id', scope)}
       WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}
         AND (s.loan_id IS NULL OR s.as_of > ${asOf}::date OR s.recheck_on <= ${asOf}::date
              OR s.ledger_version <> l.ledger_version OR s.terms_version <> p.terms_version)
-    ),
-    amounts AS (
-      -- Per loan through the instalments' primary key: only the due loans' instalments are read.
-      SELECT d.borrower_id, d.loan_id, d.product_id, d.ledger_version, d.terms_version, a.*
-      FROM due d CROSS JOIN LATERAL (
-        SELECT COALESCE(sum(i.unpaid) FILTER (WHERE i.days_late > 0), 0) AS overdue,
+    )`;
+  const perLoan = sql`
+        COALESCE(sum(i.unpaid) FILTER (WHERE i.days_late > 0), 0) AS overdue,
                COALESCE(sum(i.unpaid), 0) AS unpaid,
                min(i.due_date) FILTER (WHERE i.days_late > 0 AND i.unpaid > 0) AS oldest_unpaid_due,
                min(ARRAY[-i.days_late, i.seq, i.unpaid]) FILTER (WHERE i.days_late <= 0 AND i.unpaid > 0) AS next_due,
                -- Tomorrow differs while anything late is unpaid, or settles after asOf (a past date).
                COALESCE(bool_or(i.days_late > 0 AND (i.unpaid > 0 OR i.settled_on > ${asOf}::date)), false) AS moving,
                -- Otherwise the next change is the day after an instalment that matters falls due.
-               min(i.due_date) FILTER (WHERE i.days_late <= 0 AND (i.unpaid > 0 OR i.settled_on > i.due_date)) + 1 AS next_change
+               min(i.due_date) FILTER (WHERE i.days_late <= 0 AND (i.unpaid > 0 OR i.settled_on > i.due_date)) + 1 AS next_change`;
+  const amounts = options.firstRefresh
+    ? sql`
+    amounts AS (
+      SELECT d.borrower_id, d.loan_id, d.product_id, d.ledger_version, d.terms_version, ${perLoan}
+      FROM due d LEFT JOIN ${instalmentsInScope(asOf, scope)} i ON i.borrower_id = d.borrower_id AND i.loan_id = d.loan_id
+      GROUP BY d.borrower_id, d.loan_id, d.product_id, d.ledger_version, d.terms_version
+    )`
+    : sql`
+    amounts AS (
+      -- Per loan through the instalments' primary key: only the due loans' instalments are read.
+      SELECT d.borrower_id, d.loan_id, d.product_id, d.ledger_version, d.terms_version, a.*
+      FROM due d CROSS JOIN LATERAL (SELECT ${perLoan}
         FROM ${instalmentsInScope(asOf, scope)} i
         WHERE i.borrower_id = d.borrower_id AND i.loan_id = d.loan_id
       ) a
-    ),
+    )`;
+  return sql`
+    INSERT INTO account_states (borrower_id, loan_id, as_of, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor,
+      oldest_unpaid_due, next_due_date, next_due_minor, episodes, is_repeat, grace_days, delinquent_since, cured_on,
+      recheck_on, ledger_version, terms_version, updated_at)
+    WITH ${due},
+    ${amounts},
     spans AS (
       SELECT *,
              max(last_day) OVER (PARTITION BY borrower_id, loan_id ORDER BY first_day, last_day

@@ -43,29 +43,44 @@ const INPUT_COLUMNS = [
   ['borrower_id', 'bigint'], ['loan_id', 'bigint'], ['idempotency_key', 'text'], ['as_of', 'date'], ['kind', 'text'],
   ['channel', 'text'], ['party', 'text'], ['template', 'text'], ['contact_point_id', 'bigint'], ['emergency_contact_id', 'bigint'],
   ['strategy_id', 'text'], ['strategy_version', 'int'], ['arm', 'text'], ['segment_id', 'text'], ['step_id', 'text'],
-  ['status', 'text'], ['reason', 'jsonb'], ['payload', 'jsonb'], ['verdict', 'jsonb'], ['status_reason', 'text'],
+  ['reason', 'jsonb'], ['payload', 'jsonb'],
 ] as const;
+/** The last element of each row points into the list of distinct decisions: [verdict, status, status reason]. */
+const DECISION = INPUT_COLUMNS.length;
 
 /** Each element of the input array as a row: jsonb subscripts by position are O(1). */
-const inputRow = sql.raw(INPUT_COLUMNS.map(([name, type], i) => (type === 'jsonb' ? `e->${i} AS ${name}` : `(e->>${i})::${type} AS ${name}`)).join(', '));
-const inputColumns = sql.raw(INPUT_COLUMNS.map(([name]) => name).join(', '));
+const inputRow = sql.raw([
+  ...INPUT_COLUMNS.map(([name, type], i) => (type === 'jsonb' ? `e->${i} AS ${name}` : `(e->>${i})::${type} AS ${name}`)),
+  'd->0 AS verdict', 'd->>1 AS status', 'd->>2 AS status_reason',
+].join(', '));
+const inputColumns = sql.raw([...INPUT_COLUMNS.map(([name]) => name), 'verdict', 'status', 'status_reason'].join(', '));
 
 export async function persistActions(db: Executor, rows: readonly ActionToPersist[]): Promise<PersistCount[]> {
   if (rows.length === 0) return [];
   // One JSON array of positional rows instead of twenty parameter arrays or keyed objects: the
-  // server parses it once in C, and the client writes no keys and escapes nothing per element.
+  // server parses it once in C, and the client writes no keys and escapes nothing per element. The
+  // compliance decisions repeat across a chunk (a few distinct ones for thousands of actions), so they
+  // travel once each.
+  const decisionIndex = new Map<string, number>();
+  const decisions: Array<[Verdict, ActionStatus, string]> = [];
   const input = JSON.stringify(rows.map((r) => {
     const a = r.action;
     const { status, statusReason } = statusOf(a, r.verdict);
+    const key = `${r.verdict.outcome}\u0000${r.verdict.rules.join('\u0001')}\u0000${r.verdict.reason}\u0000${status}\u0000${statusReason}`;
+    let decision = decisionIndex.get(key);
+    if (decision === undefined) {
+      decision = decisions.push([r.verdict, status, statusReason]) - 1;
+      decisionIndex.set(key, decision);
+    }
     return [
       r.borrowerId, r.loanId, a.idempotencyKey, r.asOf, a.kind, a.channel, a.party, a.template, a.contactPointId,
-      a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, status, a.reason,
-      a.payload, r.verdict, statusReason,
+      a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, a.reason, a.payload, decision,
     ];
   }));
   const result = await sql<{ strategy_id: string; step_id: string; status: string; count: number }>`
     WITH input AS (
       SELECT ${inputRow} FROM jsonb_array_elements(${input}::jsonb) AS e
+      CROSS JOIN LATERAL (SELECT ${JSON.stringify(decisions)}::jsonb -> (e->>${sql.raw(String(DECISION))})::int AS d) AS decision
     ),
     inserted AS (
       INSERT INTO actions (${inputColumns})
