@@ -1,7 +1,7 @@
 // Strategy diff: what a candidate strategy set would plan differently from the active one on the real
 // portfolio for a day, before it is activated. Reads the portfolio chunk by chunk in rolled-back
 // transactions, so nothing is written and memory stays bounded.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { refreshDelinquency } from '../../delinquency/index.ts';
 import type { ActiveStrategySet, PlannedAction } from '../core/types.ts';

@@ -4,7 +4,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { addDays, maxDate, minDate } from '../../platform/core/calendar.ts';
 import {
-  CHANNELS, type AccountFacts, type AccountFlag, type AccountEventKind, type Channel, type ChannelFacts,
+  CHANNELS, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
 } from '../core/facts.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -46,8 +46,6 @@ const accountFields = sql.raw(ACCOUNT_COLUMNS.map(([name]) => `a.${name}`).join(
 const A = Object.fromEntries(ACCOUNT_COLUMNS.map(([name], i) => [name, i])) as Record<AccountColumn, number>;
 type AccountRow = unknown[];
 
-const earliest = (days: string[]): string | null => (days.length ? days.reduce(minDate) : null);
-const latest = (days: string[]): string | null => (days.length ? days.reduce(maxDate) : null);
 
 // Side rows travel as JSON arrays (positional), far cheaper to build, send and parse than objects.
 type PointRow = [borrowerId: number, contactPointId: number, kind: string, consent: string[]];
@@ -171,23 +169,66 @@ export function factsQuery(scope: FactsScope): RawBuilder<unknown> {
 
 const RESPONSES: ReadonlySet<string> = RESPONSE_OUTCOMES;
 
-/** What a channel's facts are from the borrower's outcomes and planned contacts on it (both oldest first). */
-function channelFacts(point: PointRow | undefined, outcomes: readonly OutcomeRow[], sent: readonly HistoryRow[]): ChannelFacts {
-  let failedInRow = 0;
-  let lastResponseOn: string | null = null;
-  for (const [, , , , outcome, day] of outcomes) {
-    if (FAILURE_OUTCOMES.has(outcome)) failedInRow++;
-    else if (SUCCESS_OUTCOMES.has(outcome)) failedInRow = 0;
-    if (RESPONSES.has(outcome)) lastResponseOn = day;
-  }
-  return {
-    reachable: point !== undefined && failedInRow < UNREACHABLE_AFTER_FAILURES,
-    contactPointId: point?.[1] ?? null,
-    firstContactOn: earliest(sent.map((h) => h[6]![0])),
-    lastContactOn: latest(sent.map((h) => h[5])),
-    failedAttemptsInRow: failedInRow,
-    lastResponseOn,
+interface ChannelTally {
+  failedInRow: number;
+  lastResponseOn: string | null;
+  firstContactOn: string | null;
+  lastContactOn: string | null;
+}
+
+/**
+ * The account's contact facts in one pass over its outcomes and one over its planned contacts (both
+ * oldest first): per channel, failures in a row since the last success, the last response and the
+ * first and last contact of the current episode; overall, refusals, self-initiated contacts, the last
+ * contact and response, and contacts left unanswered since.
+ */
+function contactFacts(points: readonly PointRow[], outcomes: readonly OutcomeRow[], history: readonly HistoryRow[]) {
+  const tallies = new Map<string, ChannelTally>();
+  const tally = (channel: string): ChannelTally => {
+    let t = tallies.get(channel);
+    if (!t) tallies.set(channel, (t = { failedInRow: 0, lastResponseOn: null, firstContactOn: null, lastContactOn: null }));
+    return t;
   };
+  let refusals = 0;
+  let selfInitiatedContacts = 0;
+  let lastResponseOn: string | null = null;
+  for (const [, , channel, party, outcome, day] of outcomes) {
+    if (outcome === 'refused') refusals++;
+    else if (outcome === 'self_initiated') selfInitiatedContacts++;
+    if (party !== 'borrower') continue;
+    const t = tally(channel);
+    if (FAILURE_OUTCOMES.has(outcome)) t.failedInRow++;
+    else if (SUCCESS_OUTCOMES.has(outcome)) t.failedInRow = 0;
+    if (RESPONSES.has(outcome)) {
+      t.lastResponseOn = day;
+      lastResponseOn = lastResponseOn === null ? day : maxDate(lastResponseOn, day);
+    }
+  }
+  let lastContactOn: string | null = null;
+  for (const [, , , channel, party, lastOn, episodeDays] of history) {
+    if (party !== 'borrower' || channel === null) continue;
+    lastContactOn = lastContactOn === null ? lastOn : maxDate(lastContactOn, lastOn);
+    if (episodeDays === null) continue;
+    const t = tally(channel);
+    t.firstContactOn = t.firstContactOn === null ? episodeDays[0] : minDate(t.firstContactOn, episodeDays[0]);
+    t.lastContactOn = t.lastContactOn === null ? lastOn : maxDate(t.lastContactOn, lastOn);
+  }
+  const channels = {} as Record<Channel, ChannelFacts>;
+  for (const channel of CHANNELS) {
+    const kind = CONTACT_KIND_OF[channel];
+    const point = kind ? points.find((p) => p[2] === kind && p[3].includes(channel)) : undefined;
+    const t = tallies.get(channel);
+    const failedInRow = t?.failedInRow ?? 0;
+    channels[channel] = {
+      reachable: point !== undefined && failedInRow < UNREACHABLE_AFTER_FAILURES,
+      contactPointId: point?.[1] ?? null,
+      firstContactOn: t?.firstContactOn ?? null,
+      lastContactOn: t?.lastContactOn ?? null,
+      failedAttemptsInRow: failedInRow,
+      lastResponseOn: t?.lastResponseOn ?? null,
+    };
+  }
+  return { channels, refusals, selfInitiatedContacts, lastContactOn, lastResponseOn, unansweredContacts: unansweredSince(history, lastResponseOn) };
 }
 
 /** Each step's last firing and the number of distinct days it fired in the current episode. */
@@ -240,17 +281,7 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
     const loanId = a<number>('loan_id');
     const myOutcomes = (outcomesBy.get(borrowerId) ?? []).filter((o) => o[1] === null || o[1] === loanId);
     const myHistory = historyBy.get(loanId) ?? [];
-    const borrowerOutcomes = groupBy(myOutcomes.filter((o) => o[3] === 'borrower'), (o) => o[2]);
-    const borrowerSent = groupBy(myHistory.filter((h) => h[4] === 'borrower' && h[3] !== null && h[6] !== null), (h) => h[3]);
-    const points = pointsBy.get(borrowerId) ?? [];
-    const channels = {} as Record<Channel, ChannelFacts>;
-    for (const channel of CHANNELS) {
-      const kind = CONTACT_KIND_OF[channel];
-      const point = kind ? points.find((p) => p[2] === kind && p[3].includes(channel)) : undefined;
-      channels[channel] = channelFacts(point, borrowerOutcomes.get(channel) ?? [], borrowerSent.get(channel) ?? []);
-    }
-    const borrowerContactDays = myHistory.filter((h) => h[4] === 'borrower' && h[3] !== null).map((h) => h[5]);
-    const responses = myOutcomes.filter((o) => o[3] === 'borrower' && RESPONSES.has(o[4])).map((o) => o[5]);
+    const { channels, ...contacts } = contactFacts(pointsBy.get(borrowerId) ?? [], myOutcomes, myHistory);
     const promise = promisesBy.get(loanId);
     const arrangement = arrangementBy.get(loanId);
     return {
@@ -290,11 +321,7 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
         kind: arrangement?.[2] ?? null,
         missedPayments: arrangement?.[3] ?? 0,
       },
-      refusals: myOutcomes.filter((o) => o[4] === 'refused').length,
-      selfInitiatedContacts: myOutcomes.filter((o) => o[4] === 'self_initiated').length,
-      lastContactOn: latest(borrowerContactDays),
-      lastResponseOn: latest(responses),
-      unansweredContacts: unansweredSince(myHistory, latest(responses)),
+      ...contacts,
       events: (eventsBy.get(loanId) ?? []).map(([, eventId, kind, occurredOn]) => ({ eventId, kind: kind as AccountEventKind, occurredOn })),
       stepHistory: stepHistoryOf(myHistory),
     };

@@ -10,7 +10,7 @@ import type { Database } from '../../platform/db/connect.ts';
 import { refreshDelinquency } from '../../delinquency/index.ts';
 import { judgePlannedContacts, type ContactJudge } from '../../compliance/index.ts';
 import type { AccountFacts } from '../core/facts.ts';
-import type { ActiveStrategySet, Evaluation } from '../core/types.ts';
+import type { ActiveStrategySet } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
 import { loadActiveSet } from '../strategy-store.ts';
 import { gatherFacts } from './gather-facts.ts';
@@ -66,30 +66,31 @@ export interface CycleReport {
   elapsedMs: number;
 }
 
-/** Pure planning step: evaluations → rows to persist, with compliance verdicts attached. */
+/**
+ * Pure planning step: evaluations → rows to persist, with compliance verdicts attached. Each
+ * evaluation (with its per-step trace, which only explain needs) is dropped as soon as its actions
+ * are taken.
+ */
 export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet, judge?: ContactJudge) {
-  const evaluations: Evaluation[] = facts.map((f) => evaluateAccount(f, set));
-  const pending: Array<Omit<ActionToPersist, 'verdict'>> = [];
+  const pending: Array<Omit<ActionToPersist, 'verdict'> & { jurisdiction: string }> = [];
   const idle: Record<string, number> = {};
-  evaluations.forEach((evaluation, i) => {
-    const f = facts[i];
+  for (const f of facts) {
+    const evaluation = evaluateAccount(f, set);
     if (evaluation.actions.length === 0) {
       const why = evaluation.stoppedBy ?? (evaluation.segmentId ? 'no step due' : 'no segment matched');
       idle[why] = (idle[why] ?? 0) + 1;
     }
-    for (const action of evaluation.actions) pending.push({ borrowerId: f.borrowerId, loanId: f.loanId, asOf: f.asOf, action });
-  });
-  const jurisdictionOf = new Map(facts.map((f) => [f.loanId, f.jurisdiction]));
+    for (const action of evaluation.actions) pending.push({ borrowerId: f.borrowerId, loanId: f.loanId, asOf: f.asOf, jurisdiction: f.jurisdiction, action });
+  }
   const verdicts = judgePlannedContacts(
     pending.map((p) => ({
       idempotencyKey: p.action.idempotencyKey, borrowerId: p.borrowerId, loanId: p.loanId, kind: p.action.kind,
-      channel: p.action.channel, party: p.action.party, template: p.action.template,
-      jurisdiction: jurisdictionOf.get(p.loanId) ?? 'CN', asOf: p.asOf,
+      channel: p.action.channel, party: p.action.party, template: p.action.template, jurisdiction: p.jurisdiction, asOf: p.asOf,
     })),
     judge,
   );
-  const rows: ActionToPersist[] = pending.map((p, i) => ({ ...p, verdict: verdicts[i] }));
-  return { evaluations, rows, idle };
+  const rows: ActionToPersist[] = pending.map(({ jurisdiction: _, ...p }, i) => ({ ...p, verdict: verdicts[i] }));
+  return { rows, idle };
 }
 
 /** The portfolio's borrower ids as [lo, hi): the span that chunks of borrowers cover. */
