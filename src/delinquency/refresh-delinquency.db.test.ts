@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Selectable } from 'kysely';
 import { openTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { AccountStatesTable } from '../platform/db/types.ts';
-import { assessDelinquency, DelinquencyError, refreshDelinquency, type DelinquencyAccount, type DelinquencyProduct, type DelinquencySnapshot } from './index.ts';
+import { analyzeStatesIfStale, assessDelinquency, DelinquencyError, refreshDelinquency, type DelinquencyAccount, type DelinquencyProduct, type DelinquencySnapshot } from './index.ts';
 import { addDays } from '../platform/core/calendar.ts';
 import { instalmentsArbitrary, productArbitrary, TRICKY_AS_OF_DATES } from './test-accounts.ts';
 
@@ -163,6 +163,19 @@ test('a change to a loan’s ledger or to its product’s terms recomputes its s
     await database.db.updateTable('products').set((eb) => ({ terms_version: eb('terms_version', '+', 1) })).where('id', '=', 'p1').execute();
     const p1 = active.filter((a) => a.productId === 'p1').length;
     assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: p1 }, 'every loan of the product whose terms changed');
+  } finally {
+    await database.close();
+  }
+});
+
+test('after a refresh wrote more states than the statistics know of, they are refreshed once', async () => {
+  const database = await openTestDatabase();
+  try {
+    await seedPortfolio(database);
+    const { accounts } = await refreshDelinquency(database.db, { asOf: '2024-03-31' });
+    assert.equal(await analyzeStatesIfStale(database.db, accounts), true, 'never analyzed: analyze now');
+    assert.equal(await analyzeStatesIfStale(database.db, accounts), false, 'the statistics know the table now');
+    assert.equal(await analyzeStatesIfStale(database.db, 0), false, 'nothing written');
   } finally {
     await database.close();
   }

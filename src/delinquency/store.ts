@@ -230,6 +230,19 @@ export async function summarizePortfolio(db: Executor, asOf: string): Promise<Bu
     .sort((a, b) => a.currency.localeCompare(b.currency) || compareBuckets(a.bucket, b.bucket));
 }
 
+/**
+ * After refreshes that wrote many states (a portfolio's first day), the planner's statistics still
+ * describe the table as it was, and the next day's refresh and facts queries would be planned for an
+ * empty or much smaller table. Refreshes them when the table holds fewer rows than were just written
+ * (PostgreSQL's own autovacuum does the same, but on its own schedule). Returns whether it analyzed.
+ */
+export async function analyzeStatesIfStale(db: Kysely<DB>, written: number): Promise<boolean> {
+  const stats = await sql<{ rows: number }>`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'account_states'::regclass`.execute(db);
+  if (written === 0 || (stats.rows[0]?.rows ?? -1) >= written / 2) return false;
+  await sql`ANALYZE account_states`.execute(db);
+  return true;
+}
+
 /** Of these loans, those whose last refresh found a repeat delinquent (late fees follow the repeat grace). */
 export async function repeatDelinquentLoans(db: Executor, loanIds: readonly number[]): Promise<Set<number>> {
   if (loanIds.length === 0) return new Set();

@@ -7,7 +7,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { hostname } from 'node:os';
 import type { DB } from '../../platform/db/types.ts';
 import type { Database } from '../../platform/db/connect.ts';
-import { refreshDelinquency } from '../../delinquency/index.ts';
+import { analyzeStatesIfStale, refreshDelinquency } from '../../delinquency/index.ts';
 import { judgePlannedContacts, type ContactJudge } from '../../compliance/index.ts';
 import type { AccountFacts } from '../core/facts.ts';
 import type { ActiveStrategySet } from '../core/types.ts';
@@ -215,6 +215,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, i) => loop(i)));
+  await analyzeStatesIfStale(database.db, now.accounts);
 
   const summary = await summarizeCycle(database, options.asOf);
   const finished = summary.chunks.done === summary.chunks.total;
