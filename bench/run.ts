@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     'as-of': { type: 'string', default: '2026-11-27' },
     seed: { type: 'string', default: '7' },
     'no-results': { type: 'boolean', default: false },
+    /** Consecutive days the cycle runs after the first (history accumulates as in production). */
+    days: { type: 'string', default: '1' },
   },
 });
 const AS_OF = args['as-of']!;
@@ -36,6 +38,7 @@ const SERVER_ACCOUNTS = Number(args['server-accounts']);
 const EMBEDDED_ACCOUNTS = Number(args['embedded-accounts']);
 const INSTALMENTS = { min: 3, max: 5 }; // 4 per account on average, as the targets are stated
 const only = args.only;
+const LATER_DAYS = Math.max(1, Number(args.days));
 const lines: string[] = [];
 const failures: string[] = [];
 const say = (line: string) => {
@@ -223,7 +226,9 @@ async function cycle(kind: 'embedded' | 'server', accounts: number, open: () => 
     await resetDay(database, AS_OF, { states: true });
     // Cold: the first cycle after the portfolio was loaded (no state, no history). Warm: the next day,
     // with yesterday's states and actions in place, as every later day runs.
-    for (const [label, day] of [['first day (cold)', AS_OF], ['next day (warm)', addDays(AS_OF, 1)]] as const) {
+    const days: Array<[string, string]> = [['first day (cold)', AS_OF]];
+    for (let n = 1; n <= LATER_DAYS; n++) days.push([n === 1 ? 'next day (warm)' : `day ${n + 1} (warm)`, addDays(AS_OF, n)]);
+    for (const [label, day] of days) {
       const dpdMs = await floorDpd(database, day);
       await database.close();
       const [report, wall] = runCycleProcess(env, day);
