@@ -1,5 +1,5 @@
-// Loads the AccountFacts of every in-scope account of one chunk of borrowers, set-based: a fixed
-// handful of queries per chunk whatever its size, never one per account.
+// Loads the AccountFacts of every in-scope account of one chunk of borrowers, set-based: one statement
+// per chunk whatever its size, never one per account.
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { addDays, maxDate, minDate } from '../../platform/core/calendar.ts';
@@ -94,7 +94,7 @@ function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
  * accounts set instead of receiving id lists, and the chunk's range lets the planner use index range
  * scans for each of them.
  */
-export function factsQuery(scope: FactsScope): RawBuilder<unknown> {
+function factsQuery(scope: FactsScope): RawBuilder<unknown> {
   const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
   const eventsSince = addDays(asOf, -(scope.eventLookbackDays ?? 7));
   const historySince = addDays(asOf, -HISTORY_DAYS);
