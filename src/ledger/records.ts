@@ -41,7 +41,7 @@ const phone = z.string().transform((value, ctx) => {
 
 const ContactPointRecord = z
   .object({
-    kind: z.enum(['phone', 'email', 'device']),
+    kind: z.enum(['phone', 'email', 'device', 'address']),
     value: text,
     status: z.enum(['active', 'invalid', 'changed']).default('active'),
     consent: list(z.enum(CHANNELS)).default([]),

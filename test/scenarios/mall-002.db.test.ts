@@ -18,6 +18,10 @@ before(async () => {
   for (const [id, dpd] of [['soft', 1], ['escalation', 28], ['agency', 58], ['legal', 88]] as const) {
     loans[id] = await s.delinquent(`m-${id}`, { product: PRODUCT, dpd, asOf: DAY1 });
   }
+  // Neither e-mail nor SMS agreed, but a postal address with consent to letters.
+  loans['by-post'] = await s.delinquent('m-by-post', {
+    product: PRODUCT, dpd: 28, asOf: DAY1, borrower: { consent: ['call', 'letter'], address: '上海市浦东新区世纪大道 100 号' },
+  });
   await s.borrower({ id: 'B-m-pre-due' });
   loans['pre-due'] = 'L-m-pre-due';
   await s.loan({ id: loans['pre-due'], borrower: 'B-m-pre-due', product: PRODUCT, firstDue: addDays(DAY1, 7) });
@@ -54,6 +58,16 @@ test('an escalation notice stating the consequences follows the soft stage', asy
   assert.equal(notices.length, 1);
   assert.equal(dpdOn(notices[0], 28), 31);
   assert.ok(['queued', 'planned'].includes(notices[0].status));
+});
+
+test('the escalation notice goes by post when neither e-mail nor SMS may be used', async () => {
+  const notices = (await s.actions(loans['by-post'])).filter((a) => a.kind === 'escalation_notice');
+  assert.equal(notices.length, 1);
+  assert.equal(notices[0].channel, 'letter');
+  assert.equal(notices[0].status, 'queued');
+  const address = await s.db.selectFrom('contact_points').select('contact_point_id').where('kind', '=', 'address').executeTakeFirstOrThrow();
+  const row = await s.db.selectFrom('actions').select('contact_point_id').where('action_id', '=', notices[0].action_id).executeTakeFirstOrThrow();
+  assert.equal(row.contact_point_id, address.contact_point_id, 'addressed to the postal address on file');
 });
 
 test('after a set time the account is placed with a third-party agency, with approval', async () => {

@@ -24,6 +24,8 @@ export interface BorrowerSpec {
   phoneStatus?: 'active' | 'invalid' | 'changed';
   email?: string | null;
   device?: string | null;
+  /** A postal address (none by default); letters need it and the borrower's consent to 'letter'. */
+  address?: string | null;
   consent?: Channel[];
   flags?: BorrowerInput['flags'];
   riskBand?: string | null;
@@ -84,6 +86,7 @@ export class Scenario {
     if (email) contactPoints.push({ kind: 'email', value: email, status: 'active', consent: consent.filter((c) => c === 'email'), isPrimary: false });
     const device = spec.device === undefined ? `device-${spec.id}` : spec.device;
     if (device) contactPoints.push({ kind: 'device', value: device, status: 'active', consent: consent.filter((c) => c === 'push' || c === 'inapp'), isPrimary: false });
+    if (spec.address) contactPoints.push({ kind: 'address', value: spec.address, status: 'active', consent: consent.filter((c) => c === 'letter'), isPrimary: false });
     accepted(await upsertBorrowers(this.db, [{
       externalId: spec.id,
       name: spec.name ?? '张伟',

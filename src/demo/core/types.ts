@@ -23,7 +23,7 @@ export interface DemoBorrower {
 
 export interface DemoContactPoint {
   borrower_id: number;
-  kind: 'phone' | 'email' | 'device';
+  kind: 'phone' | 'email' | 'device' | 'address';
   value: string;
   status: 'active' | 'invalid' | 'changed';
   status_changed_at: string | null;

@@ -5,9 +5,9 @@
 import type { Channel } from '../../strategy/core/facts.ts';
 import type { ContactPointInput, ContactPointKind, ContactPointStatus, EmergencyContactInput, EmergencyContactStatus } from './types.ts';
 
-/** Which kind of contact point carries each channel; a letter needs a postal address, which is not kept. */
-export const CONTACT_KIND_OF_CHANNEL: Readonly<Record<Channel, ContactPointKind | null>> = {
-  sms: 'phone', call: 'phone', email: 'email', push: 'device', inapp: 'device', letter: null,
+/** Which kind of contact point carries each channel: a letter goes to a postal address. */
+export const CONTACT_KIND_OF_CHANNEL: Readonly<Record<Channel, ContactPointKind>> = {
+  sms: 'phone', call: 'phone', email: 'email', push: 'device', inapp: 'device', letter: 'address',
 };
 
 export interface StoredContactPoint extends ContactPointInput {

@@ -3,7 +3,7 @@
 import type { AccountFlag, Channel } from '../../strategy/core/facts.ts';
 
 export type Locale = 'zh-CN' | 'zh-TW' | 'en';
-export type ContactPointKind = 'phone' | 'email' | 'device';
+export type ContactPointKind = 'phone' | 'email' | 'device' | 'address';
 export type ContactPointStatus = 'active' | 'invalid' | 'changed';
 export type EmergencyContactStatus = 'active' | 'blocked' | 'invalid';
 export type LoanStatus = 'active' | 'closed' | 'written_off';

@@ -61,6 +61,9 @@ test('good CSV files import, and importing them again changes nothing', async ()
 
 test('NDJSON files, a BOM and CRLF line ends import like CSV', async () => {
   assert.deepEqual(counts(await run('borrowers.ndjson', 'borrowers')), [2, 0, 0]);
+  const address = await database.db.selectFrom('contact_points as c').innerJoin('borrowers as b', 'b.borrower_id', 'c.borrower_id')
+    .select(['c.value', 'c.consent']).where('b.external_id', '=', 'B-1101').where('c.kind', '=', 'address').executeTakeFirstOrThrow();
+  assert.deepEqual(address, { value: '北京市朝阳区建国路 88 号 1 单元 502', consent: ['letter'] }, 'a postal address, for letters');
   assert.deepEqual(counts(await run('loans.ndjson', 'loans')), [1, 0, 0]);
   assert.deepEqual(counts(await run('payments.ndjson', 'payments')), [3, 0, 0]);
   assert.deepEqual(counts(await run('payments.ndjson', 'payments')), [0, 0, 3]);

@@ -3,6 +3,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { addDays, maxDate, minDate } from '../../platform/core/calendar.ts';
+import { CONTACT_KIND_OF_CHANNEL } from '../../ledger/index.ts';
 import {
   CHANNELS, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
 } from '../core/facts.ts';
@@ -29,9 +30,6 @@ const HISTORY_DAYS = 120;
 const FAILURE_OUTCOMES = new Set(['bounced', 'no_answer']);
 const SUCCESS_OUTCOMES = new Set(['delivered', 'answered', 'responded', 'right_party_contact', 'self_initiated', 'refused']);
 const RESPONSE_OUTCOMES = new Set(['answered', 'responded', 'right_party_contact', 'self_initiated', 'refused']);
-const CONTACT_KIND_OF: Record<Channel, string | null> = {
-  sms: 'phone', call: 'phone', email: 'email', push: 'device', inapp: 'device', letter: null,
-};
 
 /** The in-scope account's columns, in the order they travel (positional JSON arrays). */
 const ACCOUNT_COLUMNS = [
@@ -215,8 +213,8 @@ function contactFacts(points: readonly PointRow[], outcomes: readonly OutcomeRow
   }
   const channels = {} as Record<Channel, ChannelFacts>;
   for (const channel of CHANNELS) {
-    const kind = CONTACT_KIND_OF[channel];
-    const point = kind ? points.find((p) => p[2] === kind && p[3].includes(channel)) : undefined;
+    const kind = CONTACT_KIND_OF_CHANNEL[channel];
+    const point = points.find((p) => p[2] === kind && p[3].includes(channel));
     const t = tallies.get(channel);
     const failedInRow = t?.failedInRow ?? 0;
     channels[channel] = {
