@@ -69,132 +69,107 @@ function assertHolds(state: DelinquencySnapshot | undefined, account: Account, a
   return expected;
 }
 
+/** Runs a test on a fresh database holding the generated portfolio, closed afterwards. */
+async function withPortfolio(run: (database: TestDatabase) => Promise<void>): Promise<void> {
+  const database = await openTestDatabase();
+  try {
+    await seedPortfolio(database);
+    await run(database);
+  } finally {
+    await database.close();
+  }
+}
+
 async function statesByLoan(database: TestDatabase): Promise<Map<number, DelinquencySnapshot>> {
   const rows = await database.db.selectFrom('account_states').selectAll().execute();
   return new Map(rows.map((row) => [row.loan_id, snapshotOf(row)]));
 }
 
-test('the SQL refresh agrees with assessDelinquency on every account, on every as-of date', async () => {
-  const database = await openTestDatabase();
-  try {
-    await seedPortfolio(database);
-    const coverage = { delinquent: 0, repeat: 0, cured: 0, withinTolerance: 0, fees: 0 };
-    for (const [n, asOf] of TRICKY_AS_OF_DATES.entries()) {
-      const { accounts } = await refreshDelinquency(database.db, { asOf });
-      if (n === 0) assert.equal(accounts, active.length, 'the first refresh computes every account');
-      const states = await statesByLoan(database);
-      assert.equal(states.size, active.length, 'no rows for closed or written-off loans');
-      for (const account of active) {
-        const expected = assertHolds(states.get(account.loanId), account, asOf);
-        coverage.delinquent += expected.dpd > 0 ? 1 : 0;
-        coverage.repeat += expected.isRepeat ? 1 : 0;
-        coverage.cured += expected.curedOn !== null ? 1 : 0;
-        coverage.withinTolerance += expected.dpd === 0 && expected.overdueMinor > 0 ? 1 : 0;
-        coverage.fees += expected.lateFeeMinor > 0 ? 1 : 0;
-      }
-    }
-    // The portfolio really holds the tricky cases the comparison is meant to cover.
-    for (const [what, n] of Object.entries(coverage)) assert.ok(n >= 20, `only ${n} ${what} account-days`);
-  } finally {
-    await database.close();
-  }
-});
-
-test('a refresh touches only the borrowers in its range or list, inside the caller’s transaction', async () => {
-  const database = await openTestDatabase();
-  try {
-    await seedPortfolio(database);
-    await refreshDelinquency(database.db, { asOf: '2024-02-29' });
-    const before = await statesByLoan(database);
-    const chunk = await database.db.transaction().execute((trx) => refreshDelinquency(trx, { asOf: '2024-03-31', loBorrowerId: 10, hiBorrowerId: 20 }));
-    const inRange = active.filter((a) => a.borrowerId >= 10 && a.borrowerId < 20).length;
-    assert.ok(chunk.accounts > 0 && chunk.accounts <= inRange, `${chunk.accounts} recomputed of ${inRange} in range`);
-    await refreshDelinquency(database.db, { asOf: '2024-06-30', borrowerIds: [3, 500] });
+test('the SQL refresh agrees with assessDelinquency on every account, on every as-of date', () => withPortfolio(async (database) => {
+  const coverage = { delinquent: 0, repeat: 0, cured: 0, withinTolerance: 0, fees: 0 };
+  for (const [n, asOf] of TRICKY_AS_OF_DATES.entries()) {
+    const { accounts } = await refreshDelinquency(database.db, { asOf });
+    if (n === 0) assert.equal(accounts, active.length, 'the first refresh computes every account');
     const states = await statesByLoan(database);
+    assert.equal(states.size, active.length, 'no rows for closed or written-off loans');
     for (const account of active) {
-      const asOf = [3, 500].includes(account.borrowerId) ? '2024-06-30' : account.borrowerId >= 10 && account.borrowerId < 20 ? '2024-03-31' : '2024-02-29';
-      assertHolds(states.get(account.loanId), account, asOf);
-      if (asOf === '2024-02-29') assert.deepEqual(states.get(account.loanId), before.get(account.loanId), `loan ${account.loanId} untouched`);
+      const expected = assertHolds(states.get(account.loanId), account, asOf);
+      coverage.delinquent += expected.dpd > 0 ? 1 : 0;
+      coverage.repeat += expected.isRepeat ? 1 : 0;
+      coverage.cured += expected.curedOn !== null ? 1 : 0;
+      coverage.withinTolerance += expected.dpd === 0 && expected.overdueMinor > 0 ? 1 : 0;
+      coverage.fees += expected.lateFeeMinor > 0 ? 1 : 0;
     }
-    await assert.rejects(
-      database.db.transaction().execute(async (trx) => {
-        await refreshDelinquency(trx, { asOf: '2024-12-31', loBorrowerId: 1, hiBorrowerId: 5 });
-        throw new Error('caller fails after the refresh');
-      }),
-      /caller fails/,
-    );
-    const after = await database.db.selectFrom('account_states').select('as_of').where('borrower_id', '<', 5).execute();
-    assert.ok(after.length > 0 && after.every((r) => r.as_of !== '2024-12-31'), 'rolled back with the caller');
-  } finally {
-    await database.close();
   }
-});
+  // The portfolio really holds the tricky cases the comparison is meant to cover.
+  for (const [what, n] of Object.entries(coverage)) assert.ok(n >= 20, `only ${n} ${what} account-days`);
+}));
 
-test('refreshed day after day, a state is recomputed only when it could have changed, and always holds', async () => {
-  const database = await openTestDatabase();
-  try {
-    await seedPortfolio(database);
-    let recomputed = 0;
-    let days = 0;
-    for (let asOf = '2024-01-20'; asOf <= '2024-05-10'; asOf = addDays(asOf, 1), days++) {
-      recomputed += (await refreshDelinquency(database.db, { asOf })).accounts;
-      const states = await statesByLoan(database);
-      for (const account of active) assertHolds(states.get(account.loanId), account, asOf);
-    }
-    // Current accounts with nothing falling due are left alone: far fewer recomputations than account-days.
-    assert.ok(recomputed < 0.8 * days * active.length, `${recomputed} recomputed over ${days} days of ${active.length} accounts`);
-    const again = await refreshDelinquency(database.db, { asOf: '2024-05-09' });
-    assert.ok(again.accounts > 0, 'a date before the stored states recomputes them');
-  } finally {
-    await database.close();
+test('a refresh touches only the borrowers in its range or list, inside the caller’s transaction', () => withPortfolio(async (database) => {
+  await refreshDelinquency(database.db, { asOf: '2024-02-29' });
+  const before = await statesByLoan(database);
+  const chunk = await database.db.transaction().execute((trx) => refreshDelinquency(trx, { asOf: '2024-03-31', loBorrowerId: 10, hiBorrowerId: 20 }));
+  const inRange = active.filter((a) => a.borrowerId >= 10 && a.borrowerId < 20).length;
+  assert.ok(chunk.accounts > 0 && chunk.accounts <= inRange, `${chunk.accounts} recomputed of ${inRange} in range`);
+  await refreshDelinquency(database.db, { asOf: '2024-06-30', borrowerIds: [3, 500] });
+  const states = await statesByLoan(database);
+  for (const account of active) {
+    const asOf = [3, 500].includes(account.borrowerId) ? '2024-06-30' : account.borrowerId >= 10 && account.borrowerId < 20 ? '2024-03-31' : '2024-02-29';
+    assertHolds(states.get(account.loanId), account, asOf);
+    if (asOf === '2024-02-29') assert.deepEqual(states.get(account.loanId), before.get(account.loanId), `loan ${account.loanId} untouched`);
   }
-});
+  await assert.rejects(
+    database.db.transaction().execute(async (trx) => {
+      await refreshDelinquency(trx, { asOf: '2024-12-31', loBorrowerId: 1, hiBorrowerId: 5 });
+      throw new Error('caller fails after the refresh');
+    }),
+    /caller fails/,
+  );
+  const after = await database.db.selectFrom('account_states').select('as_of').where('borrower_id', '<', 5).execute();
+  assert.ok(after.length > 0 && after.every((r) => r.as_of !== '2024-12-31'), 'rolled back with the caller');
+}));
 
-test('a change to a loan’s ledger or to its product’s terms recomputes its state on the same day', async () => {
-  const database = await openTestDatabase();
-  try {
-    await seedPortfolio(database);
-    const asOf = '2024-03-31';
-    await refreshDelinquency(database.db, { asOf });
-    assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: 0 }, 'nothing changed: nothing recomputed');
-    const loan = active.find((a) => a.productId === 'p1' && a.instalments.length > 0)!;
-    await database.db.updateTable('loans').set((eb) => ({ ledger_version: eb('ledger_version', '+', 1) })).where('loan_id', '=', loan.loanId).execute();
-    assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: 1 }, 'the loan whose ledger moved');
-    await database.db.updateTable('products').set((eb) => ({ terms_version: eb('terms_version', '+', 1) })).where('id', '=', 'p1').execute();
-    const p1 = active.filter((a) => a.productId === 'p1').length;
-    assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: p1 }, 'every loan of the product whose terms changed');
-  } finally {
-    await database.close();
+test('refreshed day after day, a state is recomputed only when it could have changed, and always holds', () => withPortfolio(async (database) => {
+  let recomputed = 0;
+  let days = 0;
+  for (let asOf = '2024-01-20'; asOf <= '2024-05-10'; asOf = addDays(asOf, 1), days++) {
+    recomputed += (await refreshDelinquency(database.db, { asOf })).accounts;
+    const states = await statesByLoan(database);
+    for (const account of active) assertHolds(states.get(account.loanId), account, asOf);
   }
-});
+  // Current accounts with nothing falling due are left alone: far fewer recomputations than account-days.
+  assert.ok(recomputed < 0.8 * days * active.length, `${recomputed} recomputed over ${days} days of ${active.length} accounts`);
+  const again = await refreshDelinquency(database.db, { asOf: '2024-05-09' });
+  assert.ok(again.accounts > 0, 'a date before the stored states recomputes them');
+}));
 
-test('after a refresh wrote more states than the statistics know of, they are refreshed once', async () => {
-  const database = await openTestDatabase();
-  try {
-    await seedPortfolio(database);
-    const { accounts } = await refreshDelinquency(database.db, { asOf: '2024-03-31' });
-    assert.equal(await analyzeStatesIfStale(database.db, accounts), true, 'never analyzed: analyze now');
-    assert.equal(await analyzeStatesIfStale(database.db, accounts), false, 'the statistics know the table now');
-    assert.equal(await analyzeStatesIfStale(database.db, 0), false, 'nothing written');
-  } finally {
-    await database.close();
-  }
-});
+test('a change to a loan’s ledger or to its product’s terms recomputes its state on the same day', () => withPortfolio(async (database) => {
+  const asOf = '2024-03-31';
+  await refreshDelinquency(database.db, { asOf });
+  assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: 0 }, 'nothing changed: nothing recomputed');
+  const loan = active.find((a) => a.productId === 'p1' && a.instalments.length > 0)!;
+  await database.db.updateTable('loans').set((eb) => ({ ledger_version: eb('ledger_version', '+', 1) })).where('loan_id', '=', loan.loanId).execute();
+  assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: 1 }, 'the loan whose ledger moved');
+  await database.db.updateTable('products').set((eb) => ({ terms_version: eb('terms_version', '+', 1) })).where('id', '=', 'p1').execute();
+  const p1 = active.filter((a) => a.productId === 'p1').length;
+  assert.deepEqual(await refreshDelinquency(database.db, { asOf }), { accounts: p1 }, 'every loan of the product whose terms changed');
+}));
 
-test('a refresh refuses a bad date, range or product before writing anything', async () => {
-  const database = await openTestDatabase();
-  try {
-    await seedPortfolio(database);
-    const refused = (promise: Promise<unknown>, code: string, pattern: RegExp) =>
-      assert.rejects(promise, (error: unknown) => error instanceof DelinquencyError && error.code === code && pattern.test(error.message));
-    await refused(refreshDelinquency(database.db, { asOf: '2024-02-30' }), 'invalid-as-of', /asOf/);
-    await refused(refreshDelinquency(database.db, { asOf: '2024-03-01', loBorrowerId: 20, hiBorrowerId: 10 }), 'invalid-borrower-range', /\[20, 10\)/);
-    await refused(refreshDelinquency(database.db, { asOf: '2024-03-01', borrowerIds: [1, 2.5] }), 'invalid-borrower-range', /borrowerIds/);
-    await database.db.updateTable('products').set({ bucket_bounds: [60, 30] }).where('id', '=', 'p3').execute();
-    await refused(refreshDelinquency(database.db, { asOf: '2024-03-01' }), 'invalid-product', /product p3: bucketBounds: expected strictly increasing/);
-    const rows = await database.db.selectFrom('account_states').select('loan_id').execute();
-    assert.equal(rows.length, 0);
-  } finally {
-    await database.close();
-  }
-});
+test('after a refresh wrote more states than the statistics know of, they are refreshed once', () => withPortfolio(async (database) => {
+  const { accounts } = await refreshDelinquency(database.db, { asOf: '2024-03-31' });
+  assert.equal(await analyzeStatesIfStale(database.db, accounts), true, 'never analyzed: analyze now');
+  assert.equal(await analyzeStatesIfStale(database.db, accounts), false, 'the statistics know the table now');
+  assert.equal(await analyzeStatesIfStale(database.db, 0), false, 'nothing written');
+}));
+
+test('a refresh refuses a bad date, range or product before writing anything', () => withPortfolio(async (database) => {
+  const refused = (promise: Promise<unknown>, code: string, pattern: RegExp) =>
+    assert.rejects(promise, (error: unknown) => error instanceof DelinquencyError && error.code === code && pattern.test(error.message));
+  await refused(refreshDelinquency(database.db, { asOf: '2024-02-30' }), 'invalid-as-of', /asOf/);
+  await refused(refreshDelinquency(database.db, { asOf: '2024-03-01', loBorrowerId: 20, hiBorrowerId: 10 }), 'invalid-borrower-range', /\[20, 10\)/);
+  await refused(refreshDelinquency(database.db, { asOf: '2024-03-01', borrowerIds: [1, 2.5] }), 'invalid-borrower-range', /borrowerIds/);
+  await database.db.updateTable('products').set({ bucket_bounds: [60, 30] }).where('id', '=', 'p3').execute();
+  await refused(refreshDelinquency(database.db, { asOf: '2024-03-01' }), 'invalid-product', /product p3: bucketBounds: expected strictly increasing/);
+  const rows = await database.db.selectFrom('account_states').select('loan_id').execute();
+  assert.equal(rows.length, 0);
+}));

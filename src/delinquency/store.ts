@@ -2,12 +2,12 @@
 // scope from instalments + loans + products and upserts account_states; plus the product terms and
 // the portfolio summary by bucket. The SQL mirrors core/assess-delinquency.ts (definitions there).
 //
-// Shape, for 10^6 accounts: one pass from the active loans over all their instalments grouped by
-// account (amounts and dates; in primary-key order it streams without sorting), and one pass over the
-// late instalments only, where window functions find the episodes (gaps and islands: a span starts an
-// episode when it begins after the running latest late day + 1, and ends one when the next span
-// begins after that) and late fees are summed under both graces, since which grace applies depends
-// on that history. No correlated subqueries: the two results meet in hash or merge joins.
+// Shape: the due loans (all active loans on a scope's first refresh; afterwards only those whose state
+// no longer holds), one pass from them over all their instalments grouped by account (amounts and
+// dates), and one pass over their late instalments only, where window functions find the episodes
+// (gaps and islands: a span starts an episode when it begins after the running latest late day + 1,
+// and ends one when the next span begins after that) and late fees are summed under both graces,
+// since which grace applies depends on that history. The two results meet in a hash join.
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { DB, ProductsTable } from '../platform/db/types.ts';
 import { compareBuckets } from './core/buckets.ts';
@@ -67,25 +67,23 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
  * loans then meet their instalments in one hash join over the scope, cheaper than a probe per loan,
  * which is what later refreshes use for the few loans whose states are due.
  */
-export function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firstRefresh: boolean }): RawBuilder<unknown> {
-  const due = options.firstRefresh
-    ? sql`
-    due AS NOT MATERIALIZED (
+function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firstRefresh: boolean }): RawBuilder<unknown> {
+  // On a first refresh every active loan is due; later, those without a state that still holds.
+  const stale = options.firstRefresh
+    ? { join: sql``, where: sql`` }
+    : {
+        join: sql`LEFT JOIN account_states s ON s.borrower_id = l.borrower_id AND s.loan_id = l.loan_id AND ${borrowerFilter('s.borrower_id', scope)}`,
+        where: sql`AND (s.loan_id IS NULL OR s.as_of > ${asOf}::date OR s.recheck_on <= ${asOf}::date
+             OR s.ledger_version <> l.ledger_version OR s.terms_version <> p.terms_version)`,
+      };
+  const due = sql`
+    due AS ${options.firstRefresh ? sql`NOT MATERIALIZED` : sql`MATERIALIZED`} (
       SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version
-      FROM loans l JOIN products p ON p.id = l.product_id
-      WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}
-    )`
-    : sql`
-    due AS MATERIALIZED (
-      SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version
-      FROM loans l JOIN products p ON p.id = l.product_id
-      LEFT JOIN account_states s ON s.borrower_id = l.borrower_id AND s.loan_id = l.loan_id AND ${borrowerFilter('s.borrower_id', scope)}
-      WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}
-        AND (s.loan_id IS NULL OR s.as_of > ${asOf}::date OR s.recheck_on <= ${asOf}::date
-             OR s.ledger_version <> l.ledger_version OR s.terms_version <> p.terms_version)
+      FROM loans l JOIN products p ON p.id = l.product_id ${stale.join}
+      WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)} ${stale.where}
     )`;
   const perLoan = sql`
-        COALESCE(sum(i.unpaid) FILTER (WHERE i.days_late > 0), 0) AS overdue,
+               COALESCE(sum(i.unpaid) FILTER (WHERE i.days_late > 0), 0) AS overdue,
                COALESCE(sum(i.unpaid), 0) AS unpaid,
                min(i.due_date) FILTER (WHERE i.days_late > 0 AND i.unpaid > 0) AS oldest_unpaid_due,
                min(ARRAY[-i.days_late, i.seq, i.unpaid]) FILTER (WHERE i.days_late <= 0 AND i.unpaid > 0) AS next_due,
@@ -233,12 +231,13 @@ export async function summarizePortfolio(db: Executor, asOf: string): Promise<Bu
 /**
  * After refreshes that wrote many states (a portfolio's first day), the planner's statistics still
  * describe the table as it was, and the next day's refresh and facts queries would be planned for an
- * empty or much smaller table. Refreshes them when the table holds fewer rows than were just written
- * (PostgreSQL's own autovacuum does the same, but on its own schedule). Returns whether it analyzed.
+ * empty or much smaller table. Refreshes them when they count fewer than half as many rows as were just
+ * written (PostgreSQL's own autovacuum does the same, but on its own schedule). Returns whether it analyzed.
  */
 export async function analyzeStatesIfStale(db: Kysely<DB>, written: number): Promise<boolean> {
+  if (written === 0) return false;
   const stats = await sql<{ rows: number }>`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'account_states'::regclass`.execute(db);
-  if (written === 0 || (stats.rows[0]?.rows ?? -1) >= written / 2) return false;
+  if ((stats.rows[0]?.rows ?? -1) >= written / 2) return false;
   await sql`ANALYZE account_states`.execute(db);
   return true;
 }

@@ -44,7 +44,6 @@ const accountFields = sql.raw(ACCOUNT_COLUMNS.map(([name]) => `a.${name}`).join(
 const A = Object.fromEntries(ACCOUNT_COLUMNS.map(([name], i) => [name, i])) as Record<AccountColumn, number>;
 type AccountRow = unknown[];
 
-
 // Side rows travel as JSON arrays (positional), far cheaper to build, send and parse than objects.
 type PointRow = [borrowerId: number, contactPointId: number, kind: string, consent: string[]];
 type ContactRow = [borrowerId: number, contactId: number, name: string, relation: string, usable: boolean];
@@ -74,16 +73,6 @@ function unansweredSince(history: readonly HistoryRow[], lastResponseOn: string 
     for (const day of episodeDays) if (lastResponseOn === null || day > lastResponseOn) n++;
   }
   return n;
-}
-
-function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
-  const m = new Map<K, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = m.get(k);
-    if (list) list.push(r); else m.set(k, [r]);
-  }
-  return m;
 }
 
 /**
@@ -165,8 +154,6 @@ function factsQuery(scope: FactsScope): RawBuilder<unknown> {
     )::text AS facts`;
 }
 
-const RESPONSES: ReadonlySet<string> = RESPONSE_OUTCOMES;
-
 interface ChannelTally {
   failedInRow: number;
   lastResponseOn: string | null;
@@ -175,8 +162,7 @@ interface ChannelTally {
 }
 
 /**
- * The account's contact facts in one pass over its outcomes and one over its planned contacts (both
- * oldest first): per channel, failures in a row since the last success, the last response and the
+ * The account's contact facts from its outcomes and its planned contacts (both oldest first): per channel, failures in a row since the last success, the last response and the
  * first and last contact of the current episode; overall, refusals, self-initiated contacts, the last
  * contact and response, and contacts left unanswered since.
  */
@@ -197,7 +183,7 @@ function contactFacts(points: readonly PointRow[], outcomes: readonly OutcomeRow
     const t = tally(channel);
     if (FAILURE_OUTCOMES.has(outcome)) t.failedInRow++;
     else if (SUCCESS_OUTCOMES.has(outcome)) t.failedInRow = 0;
-    if (RESPONSES.has(outcome)) {
+    if (RESPONSE_OUTCOMES.has(outcome)) {
       t.lastResponseOn = day;
       lastResponseOn = lastResponseOn === null ? day : maxDate(lastResponseOn, day);
     }
@@ -265,13 +251,13 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
   const g = JSON.parse(await runFactsQuery(db, scope)) as Gathered;
   if (g.accounts.length === 0) return [];
 
-  const pointsBy = groupBy(g.points, (r) => r[0]);
-  const contactsBy = groupBy(g.contacts, (r) => r[0]);
+  const pointsBy = Map.groupBy(g.points, (r) => r[0]);
+  const contactsBy = Map.groupBy(g.contacts, (r) => r[0]);
   const promisesBy = new Map(g.promises.map((r) => [r[0], r]));
   const arrangementBy = new Map(g.arrangements.map((r) => [r[0], r]));
-  const outcomesBy = groupBy(g.outcomes, (r) => r[0]);
-  const historyBy = groupBy(g.history, (r) => r[0]);
-  const eventsBy = groupBy(g.events, (r) => r[0]);
+  const outcomesBy = Map.groupBy(g.outcomes, (r) => r[0]);
+  const historyBy = Map.groupBy(g.history, (r) => r[0]);
+  const eventsBy = Map.groupBy(g.events, (r) => r[0]);
 
   return g.accounts.map((row): AccountFacts => {
     const a = <T>(column: AccountColumn) => row[A[column]] as T;
