@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Selectable } from 'kysely';
-import { openTestDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { openTestDatabase, testTarget, type TestDatabase } from '../../test/support/database.ts';
 import type { AccountStatesTable } from '../platform/db/types.ts';
 import { analyzeStatesIfStale, assessDelinquency, DelinquencyError, refreshDelinquency, type DelinquencyAccount, type DelinquencyProduct, type DelinquencySnapshot } from './index.ts';
 import { addDays } from '../platform/core/calendar.ts';
@@ -172,4 +172,32 @@ test('a refresh refuses a bad date, range or product before writing anything', (
   await refused(refreshDelinquency(database.db, { asOf: '2024-03-01' }), 'invalid-product', /product p3: bucketBounds: expected strictly increasing/);
   const rows = await database.db.selectFrom('account_states').select('loan_id').execute();
   assert.equal(rows.length, 0);
+}));
+
+test('a first refresh that races another writer of a state in its scope still writes every state', { skip: testTarget === 'embedded' && 'needs two connections: PostgreSQL server only' }, () => withPortfolio(async (database) => {
+  // Another transaction writes a state for a loan in scope and holds it uncommitted: the refresh sees
+  // no states yet, takes the first-refresh insert, waits on that row, and must not fail or keep the stale row.
+  const asOf = '2024-03-31';
+  const [lo, hi] = [10, 20];
+  const raced = active.find((a) => a.borrowerId >= lo && a.borrowerId < hi)!;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  let written!: () => void;
+  const rowWritten = new Promise<void>((resolve) => { written = resolve; });
+  const writer = database.db.transaction().execute(async (trx) => {
+    await trx.insertInto('account_states').values({
+      borrower_id: raced.borrowerId, loan_id: raced.loanId, as_of: '2000-01-01', dpd: 999, bucket: 'M9', overdue_minor: 1,
+      outstanding_minor: 1, late_fee_minor: 0, episodes: 0, is_repeat: false, grace_days: 0,
+    }).execute();
+    written();
+    await held;
+  });
+  await rowWritten;
+  const refreshing = refreshDelinquency(database.db, { asOf, loBorrowerId: lo, hiBorrowerId: hi });
+  setTimeout(release, 300);
+  await writer;
+  const inScope = active.filter((a) => a.borrowerId >= lo && a.borrowerId < hi);
+  assert.deepEqual(await refreshing, { accounts: inScope.length });
+  const states = await statesByLoan(database);
+  for (const account of inScope) assertHolds(states.get(account.loanId), account, asOf);
 }));

@@ -10,6 +10,7 @@
 // since which grace applies depends on that history. The two results meet in a hash join.
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { DB, ProductsTable } from '../platform/db/types.ts';
+import { unlessUniqueViolation } from '../platform/db/unique-violation.ts';
 import { compareBuckets } from './core/buckets.ts';
 import type { DelinquencyProduct } from './core/types.ts';
 
@@ -58,7 +59,14 @@ function lateFeeOutstanding(grace: 'grace_days' | 'repeat_grace_days'): RawBuild
  */
 export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
   const stored = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM account_states WHERE ${borrowerFilter('borrower_id', scope)}) AS any`.execute(db);
-  const result = await accountStatesUpsert(asOf, scope, { firstRefresh: !stored.rows[0].any }).execute(db);
+  if (!stored.rows[0].any) {
+    // A scope's first refresh inserts without the conflict check, a sixth cheaper. Should another
+    // transaction write a state in scope meanwhile (a payment posted for one of its borrowers), the
+    // insert fails as a whole and the upsert below does the work instead.
+    const inserted = await unlessUniqueViolation(db, () => accountStatesUpsert(asOf, scope, { firstRefresh: true, onConflict: 'fail' }).execute(db));
+    if (inserted) return Number(inserted.numAffectedRows ?? 0);
+  }
+  const result = await accountStatesUpsert(asOf, scope, { firstRefresh: !stored.rows[0].any, onConflict: 'update' }).execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -67,7 +75,7 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
  * loans then meet their instalments in one hash join over the scope, cheaper than a probe per loan,
  * which is what later refreshes use for the few loans whose states are due.
  */
-function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firstRefresh: boolean }): RawBuilder<unknown> {
+function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firstRefresh: boolean; onConflict: 'update' | 'fail' }): RawBuilder<unknown> {
   // On a first refresh every active loan is due; later, those without a state that still holds.
   const stale = options.firstRefresh
     ? { join: sql``, where: sql`` }
@@ -169,14 +177,14 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
            recheck_on, ledger_version, terms_version,
            now()
     FROM (SELECT *, CASE WHEN is_repeat THEN late_fee_repeat ELSE late_fee_first END AS late_fee FROM assessed) s
-    ON CONFLICT (borrower_id, loan_id) DO UPDATE SET
+    ${options.onConflict === 'fail' ? sql`` : sql`ON CONFLICT (borrower_id, loan_id) DO UPDATE SET
       as_of = EXCLUDED.as_of, dpd = EXCLUDED.dpd, bucket = EXCLUDED.bucket, overdue_minor = EXCLUDED.overdue_minor,
       outstanding_minor = EXCLUDED.outstanding_minor, late_fee_minor = EXCLUDED.late_fee_minor,
       oldest_unpaid_due = EXCLUDED.oldest_unpaid_due, next_due_date = EXCLUDED.next_due_date,
       next_due_minor = EXCLUDED.next_due_minor, episodes = EXCLUDED.episodes, is_repeat = EXCLUDED.is_repeat,
       grace_days = EXCLUDED.grace_days, delinquent_since = EXCLUDED.delinquent_since, cured_on = EXCLUDED.cured_on,
       recheck_on = EXCLUDED.recheck_on, ledger_version = EXCLUDED.ledger_version, terms_version = EXCLUDED.terms_version,
-      updated_at = EXCLUDED.updated_at`;
+      updated_at = EXCLUDED.updated_at`}`;
 }
 
 type ProductRow = Pick<Selectable<ProductsTable>, 'id' | 'grace_days' | 'repeat_grace_days' | 'repeat_lookback_days' | 'repeat_min_episodes'
