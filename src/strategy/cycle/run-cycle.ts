@@ -142,10 +142,12 @@ async function processNextChunk(
     asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct,
   });
   const gather = lap();
+  const evaluated = facts.length;
   const { rows, idle } = planChunk(facts, set, judge);
   const plan = lap();
+  // Nothing of the facts is used past this point, so they are not kept alive across the persist.
   const planned = await persistActions(trx, rows);
-  const counts: ChunkCounts = { accounts, evaluated: facts.length, planned, idle, timings: { refresh, gather, plan, persist: lap() } };
+  const counts: ChunkCounts = { accounts, evaluated, planned, idle, timings: { refresh, gather, plan, persist: lap() } };
   await sql`
     UPDATE cycle_chunks SET status = 'done', worker = ${worker}, accounts = ${accounts},
            planned = ${planned.reduce((n, p) => n + p.count, 0)}, finished_at = now(), counts = ${JSON.stringify(counts)}::jsonb
