@@ -20,6 +20,10 @@ export interface Database {
 
 const INT8 = 20;
 const DATE = 1082;
+/** Array type oids, which pg's TypeId enum does not list. */
+type TypeId = Parameters<typeof pg.types.setTypeParser>[0];
+const DATE_ARRAY = 1182 as TypeId;
+const TEXT_ARRAY = 1009 as TypeId;
 const NUMERIC = 1700;
 
 /** int8 as a JS number: every amount is a safe integer of minor units; refuse anything larger. */
@@ -35,6 +39,8 @@ function setServerParsers(): void {
   if (pgParsersSet) return;
   pg.types.setTypeParser(INT8, parseInt8);
   pg.types.setTypeParser(DATE, parseDate);
+  // date[] as calendar strings too, as the embedded database returns them.
+  pg.types.setTypeParser(DATE_ARRAY, pg.types.getTypeParser(TEXT_ARRAY));
   pg.types.setTypeParser(NUMERIC, (v: string) => v);
   pgParsersSet = true;
 }

@@ -25,6 +25,8 @@ test('int8 amounts come back as numbers and dates as calendar strings', async ()
     const r = await sql<{ a: number; d: string }>`SELECT 9007199254740991::int8 AS a, DATE '2024-02-29' AS d`.execute(database.db);
     assert.equal(r.rows[0].a, 9007199254740991);
     assert.equal(r.rows[0].d, '2024-02-29');
+    const days = await sql<{ ds: string[] }>`SELECT ARRAY[DATE '2024-02-29', DATE '2024-03-01'] AS ds`.execute(database.db);
+    assert.deepEqual(days.rows[0].ds, ['2024-02-29', '2024-03-01']);
     await assert.rejects(sql`SELECT 9007199254740993::int8 AS a`.execute(database.db), /safe integer/);
   } finally {
     await database.close();

@@ -145,7 +145,8 @@ function factsQuery(scope: FactsScope): RawBuilder<unknown> {
                     FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id
                     WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
                       AND x.status NOT IN ('cancelled', 'blocked')
-                    GROUP BY x.loan_id, x.strategy_id, x.step_id, x.channel, x.party) q),
+                    -- In the order of the actions_history index: an index-only scan, no sort.
+                    GROUP BY x.borrower_id, x.loan_id, x.strategy_id, x.step_id, x.channel, x.party) q),
       'events', (SELECT coalesce(json_agg(json_build_array(e.loan_id, e.event_id, e.kind, e.occurred_on)
                                           ORDER BY e.loan_id, e.occurred_on, e.event_id), '[]')
                  FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id
