@@ -2,7 +2,9 @@
 // .bench-data/ and in databases named after their parameters), then measures:
 //   foundation  delinquency refresh of 250,000 accounts / ~1,000,000 instalments, embedded and server
 //   cycle       the full daily cycle on 1,000,000 accounts / ~4,000,000 instalments on the server,
-//               against a floor measured in the same run, with peak memory; and 250,000 accounts embedded
+//               against a floor measured in the same run, with peak memory: the first day (cold), the
+//               next day (warm) and a steady-state day with 119 earlier days of actions; and 250,000
+//               accounts embedded (first and next day)
 // Correctness checks on every cycle result; any disagreement fails the run (exit 1).
 // Results go to stdout and to bench/RESULTS.md.
 import { spawnSync, execFileSync } from 'node:child_process';
@@ -30,6 +32,8 @@ const { values: args } = parseArgs({
     'no-results': { type: 'boolean', default: false },
     /** Consecutive days the cycle runs after the first (history accumulates as in production). */
     days: { type: 'string', default: '1' },
+    /** Days of earlier actions laid out before the steady-state day on the server (0: no such day). */
+    'history-days': { type: 'string', default: '119' },
   },
 });
 const AS_OF = args['as-of']!;
@@ -39,6 +43,7 @@ const EMBEDDED_ACCOUNTS = Number(args['embedded-accounts']);
 const INSTALMENTS = { min: 3, max: 5 }; // 4 per account on average, as the targets are stated
 const only = args.only;
 const LATER_DAYS = Math.max(1, Number(args.days));
+const HISTORY_DAYS = Math.max(0, Number(args['history-days']));
 const lines: string[] = [];
 const failures: string[] = [];
 const say = (line: string) => {
@@ -132,14 +137,15 @@ interface CycleJson {
   };
 }
 
-/** Forgets a day's cycle (and, for a cold start, every account's state) so it does the full work again. */
-async function resetDay(database: Database, day: string, options: { states: boolean }): Promise<void> {
+/** Forgets the cycles from this day on; for a cold start, every action and every account's state too. */
+async function resetDay(database: Database, day: string, options: { cold: boolean }): Promise<void> {
+  const from = options.cold ? 'TRUE' : `as_of >= DATE '${day}'`;
   await database.runScript(`
-    DELETE FROM outbox WHERE action_id IN (SELECT action_id FROM actions WHERE as_of >= DATE '${day}');
-    DELETE FROM actions WHERE as_of >= DATE '${day}';
+    DELETE FROM outbox WHERE action_id IN (SELECT action_id FROM actions WHERE ${from});
+    DELETE FROM actions WHERE ${from};
     DELETE FROM cycle_chunks WHERE as_of >= DATE '${day}';
     DELETE FROM cycle_runs WHERE as_of >= DATE '${day}';
-    ${options.states ? 'DELETE FROM account_states;' : ''}`);
+    ${options.cold ? 'DELETE FROM account_states;' : ''}`);
   for (const table of ['actions', 'outbox', 'account_states']) await database.runScript(`VACUUM ANALYZE ${table}`);
 }
 
@@ -198,6 +204,19 @@ async function activateStrategies(database: Database): Promise<void> {
   await saveAndActivate(database.db, loaded.value, { activatedBy: 'bench' });
 }
 
+/** Copies one day's actions to each of the HISTORY_DAYS days before the first day. */
+async function layOutHistory(database: Database, source: string): Promise<void> {
+  const columns = 'loan_id, as_of, kind, channel, party, template, contact_point_id, emergency_contact_id, strategy_id, strategy_version, '
+    + 'arm, segment_id, step_id, status, reason, payload, verdict, status_reason';
+  const [, ms] = await timed(() => database.runScript(`
+    INSERT INTO actions (borrower_id, idempotency_key, ${columns})
+    SELECT borrower_id, idempotency_key || ':history-' || n, ${columns.replace('as_of', `DATE '${AS_OF}' - n`)}
+    FROM actions, generate_series(1, ${HISTORY_DAYS}) AS n WHERE as_of = DATE '${source}'`));
+  await database.runScript('VACUUM ANALYZE actions');
+  const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM actions WHERE as_of < ${AS_OF}`.execute(database.db);
+  say(`  history: the ${source} actions copied to each of the ${HISTORY_DAYS} days before ${AS_OF}: ${n.rows[0].n} actions in ${seconds(ms)}`);
+}
+
 // ---------- scenarios ----------
 async function foundation(kind: 'embedded' | 'server', open: () => Promise<Database>): Promise<void> {
   const database = await open();
@@ -223,12 +242,17 @@ async function cycle(kind: 'embedded' | 'server', accounts: number, open: () => 
     await ensurePortfolio(database, accounts);
     await activateStrategies(database);
     const size = await portfolioSize(database);
-    await resetDay(database, AS_OF, { states: true });
+    await resetDay(database, AS_OF, { cold: true });
     // Cold: the first cycle after the portfolio was loaded (no state, no history). Warm: the next day,
     // with yesterday's states and actions in place, as every later day runs.
     const days: Array<[string, string]> = [['first day (cold)', AS_OF]];
     for (let n = 1; n <= LATER_DAYS; n++) days.push([n === 1 ? 'next day (warm)' : `day ${n + 1} (warm)`, addDays(AS_OF, n)]);
+    // Steady state: an account that stays delinquent carries up to 120 days of actions, which the
+    // cycle reads every day. Laid out by copying the last warm day's actions to each earlier day.
+    const steady = kind === 'server' && HISTORY_DAYS > 0;
+    if (steady) days.push([`day ${LATER_DAYS + 2} (steady state: ${HISTORY_DAYS} earlier days of actions)`, addDays(AS_OF, LATER_DAYS + 1)]);
     for (const [label, day] of days) {
+      if (steady && day === days.at(-1)![1]) await layOutHistory(database, days.at(-2)![1]);
       const dpdMs = await floorDpd(database, day);
       await database.close();
       const [report, wall] = runCycleProcess(env, day);
