@@ -5,26 +5,33 @@ export type CalendarDate = string;
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function isCalendarDate(value: string): boolean {
+/** Year, month and day of a valid calendar date; null for anything else. */
+function partsOf(value: string): [number, number, number] | null {
   const m = DATE_RE.exec(value);
-  if (!m) return false;
+  if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) ? [y, mo, d] : null;
+}
+
+export function isCalendarDate(value: string): boolean {
+  return partsOf(value) !== null;
 }
 
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(year: number, month: number): number {
-  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
 }
 
 /** Days since 1970-01-01 for a calendar date. */
 export function toDayNumber(date: CalendarDate): number {
-  const m = DATE_RE.exec(date);
-  if (!m || !isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date}`);
-  return Math.round(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
+  const parts = partsOf(date);
+  if (!parts) throw new RangeError(`not a calendar date: ${date}`);
+  return Math.round(Date.UTC(parts[0], parts[1] - 1, parts[2]) / 86_400_000);
 }
 
 export function fromDayNumber(day: number): CalendarDate {
