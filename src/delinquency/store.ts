@@ -60,7 +60,7 @@ function lateFeeOutstanding(grace: 'grace_days' | 'repeat_grace_days'): RawBuild
 export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
   const stored = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM account_states WHERE ${borrowerFilter('borrower_id', scope)}) AS any`.execute(db);
   if (!stored.rows[0].any) {
-    // A scope's first refresh inserts without the conflict check, a sixth cheaper. Should another
+    // A scope's first refresh inserts without the conflict check, which is cheaper. Should another
     // transaction write a state in scope meanwhile (a payment posted for one of its borrowers), the
     // insert fails as a whole and the upsert below does the work instead.
     const inserted = await unlessUniqueViolation(db, () => accountStatesUpsert(asOf, scope, { firstRefresh: true, onConflict: 'fail' }).execute(db));
