@@ -55,11 +55,13 @@ const changeArb: fc.Arbitrary<Change> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }) },
 );
 
+let keys = 0;
+
 async function apply(database: TestDatabase, model: ModelAction[], change: Change): Promise<void> {
   const { db } = database;
   if (change.op === 'insert') {
     const inserted = await db.insertInto('actions').values(change.rows.map((r, i) => ({
-      borrower_id: r.borrowerId, loan_id: r.loanId, idempotency_key: `k${model.length}-${i}-${Math.random()}`, as_of: r.asOf, kind: 'message',
+      borrower_id: r.borrowerId, loan_id: r.loanId, idempotency_key: `k${++keys}-${i}`, as_of: r.asOf, kind: 'message',
       channel: r.channel, party: r.party, strategy_id: r.strategyId, strategy_version: 1, arm: 'champion', segment_id: 'seg', step_id: r.stepId,
       status: r.status, reason: JSON.stringify({ summary: 'test' }), payload: '{}',
     }))).returning(['action_id']).execute();
