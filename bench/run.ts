@@ -113,14 +113,17 @@ async function floorDpd(database: Database, day: string): Promise<number> {
   return ms;
 }
 
+/** What a copy of an action row carries: everything but its generated id and timestamps. */
+const ACTION_COLUMNS = ['borrower_id', 'loan_id', 'idempotency_key', 'as_of', 'kind', 'channel', 'party', 'template', 'contact_point_id',
+  'emergency_contact_id', 'strategy_id', 'strategy_version', 'arm', 'segment_id', 'step_id', 'status', 'reason', 'payload', 'verdict', 'status_reason'];
+
 /**
  * Bulk insert of the very action rows the cycle planned for the day (same content, same sizes), in one
  * INSERT … SELECT into a table shaped and indexed like actions: the cheapest way to write those rows.
  */
 async function floorInsert(database: Database, day: string): Promise<{ ms: number; rows: number }> {
   await database.runScript('DROP TABLE IF EXISTS bench_floor_actions; CREATE TABLE bench_floor_actions (LIKE actions INCLUDING ALL)');
-  const columns = 'borrower_id, loan_id, idempotency_key, as_of, kind, channel, party, template, contact_point_id, emergency_contact_id, '
-    + 'strategy_id, strategy_version, arm, segment_id, step_id, status, reason, payload, verdict, status_reason';
+  const columns = ACTION_COLUMNS.join(', ');
   const [, ms] = await timed(() => database.runScript(`
     INSERT INTO bench_floor_actions (${columns}) SELECT ${columns} FROM actions WHERE as_of = DATE '${day}'`));
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bench_floor_actions`.execute(database.db);
@@ -206,11 +209,11 @@ async function activateStrategies(database: Database): Promise<void> {
 
 /** Copies one day's actions to each of the HISTORY_DAYS days before the first day. */
 async function layOutHistory(database: Database, source: string): Promise<void> {
-  const columns = 'loan_id, as_of, kind, channel, party, template, contact_point_id, emergency_contact_id, strategy_id, strategy_version, '
-    + 'arm, segment_id, step_id, status, reason, payload, verdict, status_reason';
+  // Day n before the first day: its own idempotency keys, everything else as on the source day.
+  const copied = ACTION_COLUMNS.map((c) => (c === 'idempotency_key' ? `idempotency_key || ':history-' || n` : c === 'as_of' ? `DATE '${AS_OF}' - n` : c));
   const [, ms] = await timed(() => database.runScript(`
-    INSERT INTO actions (borrower_id, idempotency_key, ${columns})
-    SELECT borrower_id, idempotency_key || ':history-' || n, ${columns.replace('as_of', `DATE '${AS_OF}' - n`)}
+    INSERT INTO actions (${ACTION_COLUMNS.join(', ')})
+    SELECT ${copied.join(', ')}
     FROM actions, generate_series(1, ${HISTORY_DAYS}) AS n WHERE as_of = DATE '${source}'`));
   await database.runScript('VACUUM ANALYZE actions');
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM actions WHERE as_of < ${AS_OF}`.execute(database.db);
