@@ -38,31 +38,38 @@ export interface PersistCount {
   count: number;
 }
 
-/** Columns of a planned action in the order persistActions sends them, with their SQL types. */
-const INPUT_COLUMNS = [
+/** A planned action's scalar columns in the order persistActions sends them, with their SQL types. */
+const SCALAR_COLUMNS = [
   ['borrower_id', 'bigint'], ['loan_id', 'bigint'], ['idempotency_key', 'text'], ['as_of', 'date'], ['kind', 'text'],
   ['channel', 'text'], ['party', 'text'], ['template', 'text'], ['contact_point_id', 'bigint'], ['emergency_contact_id', 'bigint'],
   ['strategy_id', 'text'], ['strategy_version', 'int'], ['arm', 'text'], ['segment_id', 'text'], ['step_id', 'text'],
-  ['reason', 'jsonb'], ['payload', 'jsonb'],
 ] as const;
 /** The last element of each row points into the list of distinct decisions: [verdict, status, status reason]. */
-const DECISION = INPUT_COLUMNS.length;
+const DECISION = SCALAR_COLUMNS.length;
 
-/** Each element of the input array as a row: jsonb subscripts by position are O(1). */
+/**
+ * Each action as a row: its scalars from the positional jsonb array (subscripts by position are O(1)),
+ * its reason and payload from two lists of JSON texts, one per line, zipped with it by ROWS FROM.
+ * JSON.stringify never writes a raw line feed (one inside a string is escaped), so a line is exactly
+ * one document.
+ */
 const inputRow = sql.raw([
-  ...INPUT_COLUMNS.map(([name, type], i) => (type === 'jsonb' ? `e->${i} AS ${name}` : `(e->>${i})::${type} AS ${name}`)),
-  'd->0 AS verdict', 'd->>1 AS status', 'd->>2 AS status_reason',
+  ...SCALAR_COLUMNS.map(([name, type], i) => `(e->>${i})::${type} AS ${name}`),
+  'r::json AS reason', 'p::json AS payload', 'd->0 AS verdict', 'd->>1 AS status', 'd->>2 AS status_reason',
 ].join(', '));
-const inputColumns = sql.raw([...INPUT_COLUMNS.map(([name]) => name), 'verdict', 'status', 'status_reason'].join(', '));
+const inputColumns = sql.raw([...SCALAR_COLUMNS.map(([name]) => name), 'reason', 'payload', 'verdict', 'status', 'status_reason'].join(', '));
 
 export async function persistActions(db: Executor, rows: readonly ActionToPersist[]): Promise<PersistCount[]> {
   if (rows.length === 0) return [];
-  // One JSON array of positional rows instead of twenty parameter arrays or keyed objects: the
-  // server parses it once in C, and the client writes no keys and escapes nothing per element. The
-  // compliance decisions repeat across a chunk (a few distinct ones for thousands of actions), so they
-  // travel once each.
+  // One JSON array of positional rows for the scalars instead of fifteen parameter arrays or keyed
+  // objects: the server parses it once in C, and the client writes no keys and escapes nothing per
+  // element. The reason and payload documents travel as text, one per line, so the server validates
+  // them as json without building a jsonb value of each. The compliance decisions repeat across a
+  // chunk (a few distinct ones for thousands of actions), so they travel once each.
   const decisionIndex = new Map<string, number>();
   const decisions: Array<[Verdict, ActionStatus, string]> = [];
+  const reasons: string[] = [];
+  const payloads: string[] = [];
   const input = JSON.stringify(rows.map((r) => {
     const a = r.action;
     const { status, statusReason } = statusOf(a, r.verdict);
@@ -72,14 +79,18 @@ export async function persistActions(db: Executor, rows: readonly ActionToPersis
       decision = decisions.push([r.verdict, status, statusReason]) - 1;
       decisionIndex.set(key, decision);
     }
+    reasons.push(JSON.stringify(a.reason));
+    payloads.push(JSON.stringify(a.payload));
     return [
       r.borrowerId, r.loanId, a.idempotencyKey, r.asOf, a.kind, a.channel, a.party, a.template, a.contactPointId,
-      a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, a.reason, a.payload, decision,
+      a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision,
     ];
   }));
   const result = await sql<{ strategy_id: string; step_id: string; status: string; count: number }>`
     WITH input AS (
-      SELECT ${inputRow} FROM jsonb_array_elements(${input}::jsonb) AS e
+      SELECT ${inputRow}
+      FROM ROWS FROM (jsonb_array_elements(${input}::jsonb), string_to_table(${reasons.join('\n')}::text, E'\\n'),
+                      string_to_table(${payloads.join('\n')}::text, E'\\n')) AS x(e, r, p)
       CROSS JOIN LATERAL (SELECT ${JSON.stringify(decisions)}::jsonb -> (e->>${sql.raw(String(DECISION))})::int AS d) AS decision
     ),
     inserted AS (
