@@ -120,14 +120,20 @@ const ACTION_COLUMNS = ['borrower_id', 'loan_id', 'idempotency_key', 'as_of', 'k
 /**
  * Bulk insert of the very action rows the cycle planned for the day (same content, same sizes), in one
  * INSERT … SELECT into a table shaped and indexed like actions: the cheapest way to write those rows.
+ * The rows are first copied, untimed, to a table of their own, so that finding them among the other
+ * days' actions is not counted as part of writing them.
  */
 async function floorInsert(database: Database, day: string): Promise<{ ms: number; rows: number }> {
-  await database.runScript('DROP TABLE IF EXISTS bench_floor_actions; CREATE TABLE bench_floor_actions (LIKE actions INCLUDING ALL)');
   const columns = ACTION_COLUMNS.join(', ');
+  await database.runScript(`
+    DROP TABLE IF EXISTS bench_floor_source; DROP TABLE IF EXISTS bench_floor_actions;
+    CREATE UNLOGGED TABLE bench_floor_source AS SELECT ${columns} FROM actions WHERE as_of = DATE '${day}';
+    CREATE TABLE bench_floor_actions (LIKE actions INCLUDING ALL)`);
+  await database.runScript('VACUUM ANALYZE bench_floor_source');
   const [, ms] = await timed(() => database.runScript(`
-    INSERT INTO bench_floor_actions (${columns}) SELECT ${columns} FROM actions WHERE as_of = DATE '${day}'`));
+    INSERT INTO bench_floor_actions (${columns}) SELECT ${columns} FROM bench_floor_source`));
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bench_floor_actions`.execute(database.db);
-  await database.runScript('DROP TABLE bench_floor_actions');
+  await database.runScript('DROP TABLE bench_floor_actions; DROP TABLE bench_floor_source');
   return { ms, rows: n.rows[0].n };
 }
 
