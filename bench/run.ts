@@ -118,23 +118,29 @@ const ACTION_COLUMNS = ['borrower_id', 'loan_id', 'idempotency_key', 'as_of', 'k
   'emergency_contact_id', 'strategy_id', 'strategy_version', 'arm', 'segment_id', 'step_id', 'status', 'reason', 'payload', 'verdict', 'status_reason'];
 
 /**
- * Bulk insert of the very action rows the cycle planned for the day (same content, same sizes), in one
- * INSERT … SELECT into a table shaped and indexed like actions: the cheapest way to write those rows.
+ * Bulk insert of the very action rows the cycle planned for the day (same content, same sizes) into the
+ * actions table itself, as it stands that day with every earlier day's rows and their indexes, in one
+ * INSERT … SELECT that is then rolled back: the cheapest way to write those rows where the cycle writes
+ * them. The copies carry a suffix on their idempotency keys so they do not collide with the originals.
  * The rows are first copied, untimed, to a table of their own, so that finding them among the other
- * days' actions is not counted as part of writing them.
+ * days' actions is not counted as part of writing them. For reference, the same insert into an empty
+ * table shaped and indexed like actions is timed too (small indexes that stay in memory).
  */
-async function floorInsert(database: Database, day: string): Promise<{ ms: number; rows: number }> {
+async function floorInsert(database: Database, day: string): Promise<{ ms: number; rows: number; emptyTableMs: number }> {
   const columns = ACTION_COLUMNS.join(', ');
+  const copied = ACTION_COLUMNS.map((c) => (c === 'idempotency_key' ? `idempotency_key || ':floor'` : c)).join(', ');
   await database.runScript(`
     DROP TABLE IF EXISTS bench_floor_source; DROP TABLE IF EXISTS bench_floor_actions;
     CREATE UNLOGGED TABLE bench_floor_source AS SELECT ${columns} FROM actions WHERE as_of = DATE '${day}';
     CREATE TABLE bench_floor_actions (LIKE actions INCLUDING ALL)`);
   await database.runScript('VACUUM ANALYZE bench_floor_source');
   const [, ms] = await timed(() => database.runScript(`
+    BEGIN; INSERT INTO actions (${columns}) SELECT ${copied} FROM bench_floor_source; ROLLBACK`));
+  const [, emptyTableMs] = await timed(() => database.runScript(`
     INSERT INTO bench_floor_actions (${columns}) SELECT ${columns} FROM bench_floor_source`));
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bench_floor_actions`.execute(database.db);
   await database.runScript('DROP TABLE bench_floor_actions; DROP TABLE bench_floor_source');
-  return { ms, rows: n.rows[0].n };
+  return { ms, rows: n.rows[0].n, emptyTableMs };
 }
 
 // ---------- the cycle ----------
@@ -266,14 +272,15 @@ async function cycle(kind: 'embedded' | 'server', accounts: number, open: () => 
       await database.close();
       const [report, wall] = runCycleProcess(env, day);
       database = await open();
-      const { ms: insertMs, rows: floorRows } = await floorInsert(database, day);
+      const { ms: insertMs, rows: floorRows, emptyTableMs } = await floorInsert(database, day);
       if (floorRows !== report.total.actions) failures.push(`floor inserted ${floorRows} action rows, the cycle reports ${report.total.actions}`);
       const floor = dpdMs + insertMs;
       const ratio = wall / floor;
       const delinquent = await sql<{ n: number }>`SELECT count(*)::int AS n FROM account_states WHERE dpd > 0`.execute(database.db);
       say(`  cycle ${kind}, ${label} ${day}: ${size.accounts} accounts / ${size.instalments} instalments (${(100 * delinquent.rows[0].n / size.accounts).toFixed(1)} % delinquent), ${report.total.evaluated} evaluated, ${report.total.actions} actions`);
       say(`    wall ${seconds(wall)} (${Math.round(size.accounts / (wall / 1000))} accounts/s), peak memory ${report.peakRssMb} MiB; in chunks: refresh ${report.total.timings.refresh} ms, gather ${report.total.timings.gather} ms, plan ${report.total.timings.plan} ms, persist ${report.total.timings.persist} ms`);
-      say(`    floor ${seconds(floor)} (DPD for every account ${seconds(dpdMs)} + bulk insert of the same ${floorRows} action rows ${seconds(insertMs)}), ratio ${ratio.toFixed(2)}x`);
+      say(`    floor ${seconds(floor)} (DPD for every account ${seconds(dpdMs)} + bulk insert of the same ${floorRows} action rows into actions ${seconds(insertMs)}; `
+        + `into an empty table ${seconds(emptyTableMs)}), ratio ${ratio.toFixed(2)}x`);
       const meets = wall / 1000 < target.wallSec && (target.ratio === undefined || ratio <= target.ratio) && (target.memMb === undefined || report.peakRssMb < target.memMb);
       say(`    target: < ${target.wallSec} s${target.ratio ? `, ≤ ${target.ratio}x floor` : ''}${target.memMb ? `, < ${target.memMb} MiB` : ''}: ${meets ? 'met' : 'NOT met'}`);
       await checkCycle(database, report, day);
