@@ -117,6 +117,9 @@ async function floorDpd(database: Database, day: string): Promise<number> {
 const ACTION_COLUMNS = ['borrower_id', 'loan_id', 'idempotency_key', 'as_of', 'kind', 'channel', 'party', 'template', 'contact_point_id',
   'emergency_contact_id', 'strategy_id', 'strategy_version', 'arm', 'segment_id', 'step_id', 'status', 'reason', 'payload', 'verdict', 'status_reason'];
 
+/** The select list of a copy of action rows: each column as it is, or as the given expression. */
+const copiedActionColumns = (changed: Record<string, string>) => ACTION_COLUMNS.map((c) => changed[c] ?? c).join(', ');
+
 /**
  * Bulk insert of the very action rows the cycle planned for the day (same content, same sizes) into the
  * actions table itself, as it stands that day with every earlier day's rows and their indexes, in one
@@ -128,7 +131,7 @@ const ACTION_COLUMNS = ['borrower_id', 'loan_id', 'idempotency_key', 'as_of', 'k
  */
 async function floorInsert(database: Database, day: string): Promise<{ ms: number; rows: number; emptyTableMs: number }> {
   const columns = ACTION_COLUMNS.join(', ');
-  const copied = ACTION_COLUMNS.map((c) => (c === 'idempotency_key' ? `idempotency_key || ':floor'` : c)).join(', ');
+  const copied = copiedActionColumns({ idempotency_key: `idempotency_key || ':floor'` });
   await database.runScript(`
     DROP TABLE IF EXISTS bench_floor_source; DROP TABLE IF EXISTS bench_floor_actions;
     CREATE UNLOGGED TABLE bench_floor_source AS SELECT ${columns} FROM actions WHERE as_of = DATE '${day}';
@@ -222,10 +225,10 @@ async function activateStrategies(database: Database): Promise<void> {
 /** Copies one day's actions to each of the HISTORY_DAYS days before the first day. */
 async function layOutHistory(database: Database, source: string): Promise<void> {
   // Day n before the first day: its own idempotency keys, everything else as on the source day.
-  const copied = ACTION_COLUMNS.map((c) => (c === 'idempotency_key' ? `idempotency_key || ':history-' || n` : c === 'as_of' ? `DATE '${AS_OF}' - n` : c));
+  const copied = copiedActionColumns({ idempotency_key: `idempotency_key || ':history-' || n`, as_of: `DATE '${AS_OF}' - n` });
   const [, ms] = await timed(() => database.runScript(`
     INSERT INTO actions (${ACTION_COLUMNS.join(', ')})
-    SELECT ${copied.join(', ')}
+    SELECT ${copied}
     FROM actions, generate_series(1, ${HISTORY_DAYS}) AS n WHERE as_of = DATE '${source}'`));
   await database.runScript('VACUUM ANALYZE actions');
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM actions WHERE as_of < ${AS_OF}`.execute(database.db);

@@ -163,9 +163,10 @@ interface ChannelTally {
 }
 
 /**
- * The account's contact facts from its outcomes and its planned contacts (both oldest first): per channel, failures in a row since the last success, the last response and the
- * first and last contact of the current episode; overall, refusals, self-initiated contacts, the last
- * contact and response, and contacts left unanswered since.
+ * The account's contact facts from its outcomes and its planned contacts (both oldest first): per
+ * channel, failures in a row since the last success, the last response and the first and last contact
+ * of the current episode; overall, refusals, self-initiated contacts, the last contact and response,
+ * and contacts left unanswered since.
  */
 function contactFacts(points: readonly PointRow[], outcomes: readonly OutcomeRow[], history: readonly HistoryRow[]) {
   const tallies = new Map<string, ChannelTally>();
