@@ -3,17 +3,17 @@
 // borrower). Refuses bad input before touching anything: a bad date, range or product row.
 import { checkAsOf, checkDelinquencyProduct } from './core/schema.ts';
 import { DelinquencyError } from './core/errors.ts';
-import { delinquencyProductOf, loadProductRows, upsertAccountStates, type BorrowerScope, type Executor } from './store.ts';
+import { delinquencyProductOf, loadProductRows, upsertAccountStates, type BorrowerScope, type Executor, type RefreshCount } from './store.ts';
 
 export interface RefreshScope extends BorrowerScope {
   asOf: string;
 }
 
-export async function refreshDelinquency(db: Executor, scope: RefreshScope): Promise<{ accounts: number }> {
+export async function refreshDelinquency(db: Executor, scope: RefreshScope): Promise<RefreshCount> {
   const asOf = checkAsOf(scope.asOf);
   checkBorrowerScope(scope);
   for (const row of await loadProductRows(db)) checkDelinquencyProduct(delinquencyProductOf(row), `product ${row.id}`);
-  return { accounts: await upsertAccountStates(db, asOf, scope) };
+  return upsertAccountStates(db, asOf, scope);
 }
 
 function checkBorrowerScope(scope: BorrowerScope): void {

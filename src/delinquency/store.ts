@@ -7,7 +7,8 @@
 // dates), and one pass over their late instalments only, where window functions find the episodes
 // (gaps and islands: a span starts an episode when it begins after the running latest late day + 1,
 // and ends one when the next span begins after that) and late fees are summed under both graces,
-// since which grace applies depends on that history. The two results meet in a hash join.
+// since which grace applies depends on that history. The two results meet in a hash join. Before
+// that, states that time alone moves are carried forward without their episodes (advanceStates).
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { DB, ProductsTable } from '../platform/db/types.ts';
 import { unlessUniqueViolation } from '../platform/db/unique-violation.ts';
@@ -42,31 +43,86 @@ function instalmentsInScope(asOf: string, scope: BorrowerScope): RawBuilder<unkn
     FROM instalments WHERE ${borrowerFilter('borrower_id', scope)})`;
 }
 
-/** Late fee outstanding on one late instalment (joined to its product) under the given grace column. */
-function lateFeeOutstanding(grace: 'grace_days' | 'repeat_grace_days'): RawBuilder<unknown> {
-  const graceDays = sql.ref(`p.${grace}`);
+/** Late fee outstanding on one late instalment (joined to its product as p) under the given grace. */
+function lateFeeOutstanding(graceDays: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`CASE WHEN i.unpaid > 0 AND i.days_late > ${graceDays} THEN GREATEST(0,
       LEAST(p.late_fee_fixed_minor + floor(i.unpaid_principal::numeric * p.late_fee_daily_ppm * (i.days_late - ${graceDays}) / 1000000),
             p.late_fee_cap_minor) - i.paid_late_fee_minor)::bigint ELSE 0 END`;
 }
 
+/** The bucket of a DPD, as core/buckets.ts bucketOf: width_bucket(dpd − 1, bounds) counts the bounds below dpd. */
+function bucketSql(dpd: RawBuilder<unknown>, bounds: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`CASE WHEN ${dpd} = 0 THEN 'M0'
+                WHEN width_bucket(${dpd} - 1, ${bounds}) >= cardinality(${bounds}) THEN 'M' || cardinality(${bounds}) + 1 || '+'
+                ELSE 'M' || width_bucket(${dpd} - 1, ${bounds}) + 1 END`;
+}
+
+/** What a refresh did: states recomputed in full, and states carried forward by time alone. */
+export interface RefreshCount {
+  /** Every state written, both kinds. */
+  accounts: number;
+  /** Of those, carried forward by time alone (see advanceStates). */
+  advanced: number;
+}
+
 /**
- * Upserts the snapshot of every active loan in scope whose state is not known to hold on asOf; returns
- * how many it recomputed. A state holds while asOf is before its recheck_on and neither the loan's
- * ledger nor its product's terms changed since (see migrations/0022_incremental_refresh.sql). The
- * first pass runs from those loans (so a loan without instalments still gets its row) over all their
- * instalments; the second reads only their late instalments: the episodes and late fees.
+ * Brings every active loan in scope whose state is not known to hold on asOf up to date; returns how
+ * many states it wrote. A state holds while asOf is before its recheck_on and neither the loan's ledger
+ * nor its product's terms changed since (see migrations/0022_incremental_refresh.sql). States that time
+ * alone moves are carried forward first (advanceStates); the rest are recomputed: the first pass runs
+ * from those loans (so a loan without instalments still gets its row) over all their instalments, the
+ * second reads only their late instalments: the episodes and late fees.
  */
-export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
+export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<RefreshCount> {
   const stored = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM account_states WHERE ${borrowerFilter('borrower_id', scope)}) AS any`.execute(db);
   if (!stored.rows[0].any) {
     // A scope's first refresh inserts without the conflict check, which is cheaper. Should another
     // transaction write a state in scope meanwhile (a payment posted for one of its borrowers), the
     // insert fails as a whole and the upsert below does the work instead.
     const inserted = await unlessUniqueViolation(db, () => accountStatesUpsert(asOf, scope, { firstRefresh: true, onConflict: 'fail' }).execute(db));
-    if (inserted) return Number(inserted.numAffectedRows ?? 0);
+    if (inserted) return { accounts: Number(inserted.numAffectedRows ?? 0), advanced: 0 };
   }
+  const advanced = stored.rows[0].any ? await advanceStates(db, asOf, scope) : 0;
   const result = await accountStatesUpsert(asOf, scope, { firstRefresh: !stored.rows[0].any, onConflict: 'update' }).execute(db);
+  return { accounts: advanced + Number(result.numAffectedRows ?? 0), advanced };
+}
+
+/**
+ * Carries forward, by time alone, the states in scope that hold no longer but may be advanced to asOf
+ * (advance_until): the loan's ledger and its product's terms as they were, computed before asOf. Their
+ * episodes, repeat status, grace, amounts due and next due date stay; the DPD and bucket follow the
+ * date, and the late fee is summed again over the loan's late unpaid instalments, read through their
+ * primary key. The conditions are checked again on the row being updated, so a state that a concurrent
+ * writer recomputed meanwhile is left as that writer wrote it.
+ */
+async function advanceStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
+  const result = await sql`
+    WITH advancing AS MATERIALIZED (
+      SELECT s.borrower_id, s.loan_id, s.ledger_version, s.grace_days, s.dpd > 0 AS delinquent, s.oldest_unpaid_due, l.product_id
+      FROM account_states s
+      JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
+      JOIN products p ON p.id = l.product_id
+      WHERE ${borrowerFilter('s.borrower_id', scope)} AND ${borrowerFilter('l.borrower_id', scope)} AND l.status = 'active'
+        AND s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date
+        AND s.ledger_version = l.ledger_version AND s.terms_version = p.terms_version
+    ),
+    advanced AS (
+      SELECT a.borrower_id, a.loan_id, a.ledger_version, p.bucket_bounds, fee.late_fee,
+             CASE WHEN a.delinquent THEN ${asOf}::date - a.oldest_unpaid_due ELSE 0 END AS dpd
+      FROM advancing a JOIN products p ON p.id = a.product_id
+      CROSS JOIN LATERAL (
+        SELECT COALESCE(sum(${lateFeeOutstanding(sql.ref('a.grace_days'))}), 0)::bigint AS late_fee
+        FROM ${instalmentsInScope(asOf, scope)} i
+        WHERE i.borrower_id = a.borrower_id AND i.loan_id = a.loan_id AND i.unpaid > 0 AND i.days_late > a.grace_days
+      ) fee
+    )
+    UPDATE account_states s
+    SET as_of = ${asOf}::date, dpd = v.dpd, bucket = ${bucketSql(sql.ref('v.dpd'), sql.ref('v.bucket_bounds'))},
+        outstanding_minor = s.outstanding_minor - s.late_fee_minor + v.late_fee, late_fee_minor = v.late_fee,
+        recheck_on = ${asOf}::date + 1, updated_at = now()
+    FROM advanced v
+    WHERE s.borrower_id = v.borrower_id AND s.loan_id = v.loan_id AND ${borrowerFilter('s.borrower_id', scope)}
+      AND s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date AND s.ledger_version = v.ledger_version`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -97,6 +153,8 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
                min(ARRAY[-i.days_late, i.seq, i.unpaid]) FILTER (WHERE i.days_late <= 0 AND i.unpaid > 0) AS next_due,
                -- Tomorrow differs while anything late is unpaid, or settles after asOf (a past date).
                COALESCE(bool_or(i.days_late > 0 AND (i.unpaid > 0 OR i.settled_on > ${asOf}::date)), false) AS moving,
+               -- Of those, paid instalments settling after asOf end their spans later: time alone moves them.
+               COALESCE(bool_or(i.days_late > 0 AND i.unpaid = 0 AND i.settled_on > ${asOf}::date), false) AS settling,
                -- Otherwise the next change is the day after an instalment that matters falls due.
                min(i.due_date) FILTER (WHERE i.days_late <= 0 AND (i.unpaid > 0 OR i.settled_on > i.due_date)) + 1 AS next_change`;
   const amounts = options.firstRefresh
@@ -118,7 +176,7 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
   return sql`
     INSERT INTO account_states (borrower_id, loan_id, as_of, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor,
       oldest_unpaid_due, next_due_date, next_due_minor, episodes, is_repeat, grace_days, delinquent_since, cured_on,
-      recheck_on, ledger_version, terms_version, updated_at)
+      recheck_on, advance_until, ledger_version, terms_version, updated_at)
     WITH ${due},
     ${amounts},
     spans AS (
@@ -128,8 +186,8 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
              lead(first_day) OVER (PARTITION BY borrower_id, loan_id ORDER BY first_day, last_day) AS next_first_day
       FROM (SELECT i.borrower_id, i.loan_id, p.repeat_lookback_days, i.due_date + 1 AS first_day, i.unpaid > 0 AS open,
                    CASE WHEN i.unpaid > 0 THEN ${asOf}::date ELSE LEAST(i.settled_on, ${asOf}::date) END AS last_day,
-                   ${lateFeeOutstanding('grace_days')} AS late_fee_first,
-                   ${lateFeeOutstanding('repeat_grace_days')} AS late_fee_repeat
+                   ${lateFeeOutstanding(sql.ref('p.grace_days'))} AS late_fee_first,
+                   ${lateFeeOutstanding(sql.ref('p.repeat_grace_days'))} AS late_fee_repeat
             FROM ${instalmentsInScope(asOf, scope)} i
             JOIN due d ON d.borrower_id = i.borrower_id AND d.loan_id = i.loan_id
             JOIN products p ON p.id = d.product_id
@@ -159,22 +217,22 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
              COALESCE(h.episodes, 0) AS episodes, COALESCE(h.ongoing, false) AS ongoing, h.latest_start, h.latest_end,
              COALESCE(h.episodes, 0) - CASE WHEN h.ongoing THEN 1 ELSE 0 END >= p.repeat_min_episodes AS is_repeat,
              COALESCE(h.late_fee_first, 0) AS late_fee_first, COALESCE(h.late_fee_repeat, 0) AS late_fee_repeat,
-             CASE WHEN m.moving THEN ${asOf}::date + 1 ELSE LEAST(m.next_change, h.episode_expires) END AS recheck_on
+             CASE WHEN m.moving THEN ${asOf}::date + 1 ELSE LEAST(m.next_change, h.episode_expires) END AS recheck_on,
+             -- Moving only because something late is unpaid: time alone carries the state until the day
+             -- before the next instalment that matters is late or a past episode stops counting.
+             CASE WHEN m.moving AND NOT m.settling
+                  THEN COALESCE(LEAST(m.next_change - 1, h.episode_expires - 1), 'infinity'::date) END AS advance_until
       FROM amounts m JOIN products p ON p.id = m.product_id
       LEFT JOIN history h ON h.borrower_id = m.borrower_id AND h.loan_id = m.loan_id
     )
-    -- As bucketOf: width_bucket(dpd − 1, bounds) counts the bounds below dpd.
-    SELECT borrower_id, loan_id, ${asOf}::date, dpd,
-           CASE WHEN dpd = 0 THEN 'M0'
-                WHEN width_bucket(dpd - 1, bucket_bounds) >= cardinality(bucket_bounds) THEN 'M' || cardinality(bucket_bounds) + 1 || '+'
-                ELSE 'M' || width_bucket(dpd - 1, bucket_bounds) + 1 END,
+    SELECT borrower_id, loan_id, ${asOf}::date, dpd, ${bucketSql(sql.ref('dpd'), sql.ref('bucket_bounds'))},
            overdue, unpaid + late_fee, late_fee,
            CASE WHEN dpd > 0 THEN oldest_unpaid_due END,
            ${asOf}::date + next_due[1]::int, COALESCE(next_due[3], 0),
            episodes, is_repeat, CASE WHEN is_repeat THEN repeat_grace_days ELSE grace_days END,
            CASE WHEN dpd > 0 THEN latest_start END,
            CASE WHEN NOT ongoing THEN latest_end END,
-           recheck_on, ledger_version, terms_version,
+           recheck_on, advance_until, ledger_version, terms_version,
            now()
     FROM (SELECT *, CASE WHEN is_repeat THEN late_fee_repeat ELSE late_fee_first END AS late_fee FROM assessed) s
     ${options.onConflict === 'fail' ? sql`` : sql`ON CONFLICT (borrower_id, loan_id) DO UPDATE SET
@@ -183,7 +241,7 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
       oldest_unpaid_due = EXCLUDED.oldest_unpaid_due, next_due_date = EXCLUDED.next_due_date,
       next_due_minor = EXCLUDED.next_due_minor, episodes = EXCLUDED.episodes, is_repeat = EXCLUDED.is_repeat,
       grace_days = EXCLUDED.grace_days, delinquent_since = EXCLUDED.delinquent_since, cured_on = EXCLUDED.cured_on,
-      recheck_on = EXCLUDED.recheck_on, ledger_version = EXCLUDED.ledger_version, terms_version = EXCLUDED.terms_version,
+      recheck_on = EXCLUDED.recheck_on, advance_until = EXCLUDED.advance_until, ledger_version = EXCLUDED.ledger_version, terms_version = EXCLUDED.terms_version,
       updated_at = EXCLUDED.updated_at`}`;
 }
 

@@ -140,6 +140,8 @@ export interface AccountStatesTable {
   updated_at: Instant;
   /** The state holds until this day (NULL: until the ledger or the product terms change). */
   recheck_on: string | null;
+  /** The last date to which the state may be carried by time alone (see migrations/0028_advance_by_time.sql). */
+  advance_until: string | null;
   ledger_version: Default<number>;
   terms_version: Default<number>;
 }
