@@ -1,6 +1,6 @@
-// The daily cycle plans every action exactly once: re-runs add nothing, a process killed mid-run and
-// started again finishes with nothing lost and nothing doubled, and (on the server) two processes
-// started together split the chunks between them.
+// The daily cycle plans every action exactly once: re-runs add nothing (also over a day laid out
+// anew), a process killed mid-run and started again finishes with nothing lost and nothing doubled,
+// and (on the server) two processes started together split the chunks between them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -117,6 +117,19 @@ test('a cycle killed mid-run and started again plans every action once', { timeo
     const again = runOverdue(['cycle', '--as-of', AS_OF, '--json'], p.target);
     assert.equal(again.status, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout).now.newActions, 0, 're-running the same day plans nothing new');
+
+    // Laid out anew (another chunk size), the day is planned again over the actions on record: every
+    // chunk persists its actions once more, and the idempotency keys keep each of them single.
+    if (!serverUrl) database = await p.open();
+    await sql`DELETE FROM cycle_chunks WHERE as_of = ${AS_OF}`.execute(database.db);
+    await sql`DELETE FROM cycle_runs WHERE as_of = ${AS_OF}`.execute(database.db);
+    if (!serverUrl) await database.close();
+    const relaid = runOverdue(['cycle', '--as-of', AS_OF, '--chunk-borrowers', '200', '--json'], p.target);
+    assert.equal(relaid.status, 0, relaid.stderr);
+    const relaidReport = JSON.parse(relaid.stdout);
+    assert.equal(relaidReport.finished, true);
+    assert.ok(relaidReport.now.evaluated > 0, 'the re-laid day was evaluated again');
+    assert.equal(relaidReport.now.newActions, 0, 'a re-laid day plans nothing twice');
 
     if (!serverUrl) database = await p.open();
     assert.deepEqual(await actualKeys(database), expected);
