@@ -31,7 +31,7 @@ const FAILURE_OUTCOMES = new Set(['bounced', 'no_answer']);
 const SUCCESS_OUTCOMES = new Set(['delivered', 'answered', 'responded', 'right_party_contact', 'self_initiated', 'refused']);
 const RESPONSE_OUTCOMES = new Set(['answered', 'responded', 'right_party_contact', 'self_initiated', 'refused']);
 
-/** The in-scope account's columns, in the order they travel (positional JSON arrays). */
+/** The in-scope account's columns, in the order they travel. */
 const ACCOUNT_COLUMNS = [
   ['borrower_id', 's'], ['loan_id', 's'], ['external_id', 'l'], ['product_id', 'l'], ['currency', 'l'], ['jurisdiction', 'p'],
   ['name', 'b'], ['locale', 'b'], ['time_zone', 'b'], ['flags', 'b'], ['risk_band', 'b'], ['preferred_channel', 'b'],
@@ -39,37 +39,77 @@ const ACCOUNT_COLUMNS = [
   ['next_due_date', 's'], ['next_due_minor', 's'], ['is_repeat', 's'], ['grace_days', 's'], ['delinquent_since', 's'],
 ] as const;
 type AccountColumn = (typeof ACCOUNT_COLUMNS)[number][0];
-const accountColumns = sql.raw(ACCOUNT_COLUMNS.map(([name, table]) => `${table}.${name}`).join(', '));
-const accountFields = sql.raw(ACCOUNT_COLUMNS.map(([name]) => `a.${name}`).join(', '));
 const A = Object.fromEntries(ACCOUNT_COLUMNS.map(([name], i) => [name, i])) as Record<AccountColumn, number>;
-type AccountRow = unknown[];
 
-// Side rows travel as JSON arrays (positional), far cheaper to build, send and parse than objects.
-type PointRow = [borrowerId: number, contactPointId: number, kind: string, consent: string[]];
-type ContactRow = [borrowerId: number, contactId: number, name: string, relation: string, usable: boolean];
-type PromiseRow = [loanId: number, kept: number, broken: number, openDue: string | null, openAmount: number | null];
-type ArrangementRow = [loanId: number, status: string, kind: string, missedPayments: number];
-type OutcomeRow = [borrowerId: number, loanId: number | null, channel: string, party: string, outcome: string, day: string];
-/** Actions per loan, strategy, step, channel and party: last day, and the days in the current episode. */
-type HistoryRow = [loanId: number, strategyId: string, stepId: string, channel: string | null, party: string, lastOn: string, episodeDays: string[] | null];
-type EventRow = [loanId: number, eventId: number, kind: string, occurredOn: string];
+/**
+ * The facts document travels by column: each part is one JSON array per column, in row order, far
+ * cheaper to build, send and parse than an array per row. A part without rows comes as nulls. Columns
+ * holding SQL arrays themselves (flags, consents, episode days) are gathered with json_agg, the others
+ * with array_agg; all aggregates of a part read the same rows of one ordered subquery, so the columns
+ * line up and keep its order.
+ */
+type Part = Array<unknown[] | null>;
+const gathered = (column: string, nested = false) => (nested ? `json_agg(${column})` : `array_agg(${column})`);
+const columnsOf = (names: readonly string[], nested: readonly string[] = []) => sql.raw(names.map((n) => gathered(n, nested.includes(n))).join(', '));
+const accountColumns = sql.raw(ACCOUNT_COLUMNS.map(([name, table]) => `${table}.${name}`).join(', '));
+const accountFields = columnsOf(ACCOUNT_COLUMNS.map(([name]) => `a.${name}`), ['a.flags']);
 
 interface Gathered {
-  accounts: AccountRow[];
-  points: PointRow[];
-  contacts: ContactRow[];
-  promises: PromiseRow[];
-  arrangements: ArrangementRow[];
-  outcomes: OutcomeRow[];
-  history: HistoryRow[];
-  events: EventRow[];
+  /** ACCOUNT_COLUMNS, by borrower and loan. */
+  accounts: Part;
+  /** borrower, contact point, kind, consent (channels); by borrower, primary first. */
+  points: Part;
+  /** borrower, contact, name, relation, usable; by borrower. */
+  contacts: Part;
+  /** loan, kept, broken, open promise due, its amount; one row per loan. */
+  promises: Part;
+  /** loan, status, kind, missed payments: the loan's latest arrangement. */
+  arrangements: Part;
+  /** borrower, loan, channel, party, outcome, local day; by borrower, oldest first. */
+  outcomes: Part;
+  /** Actions per loan, strategy, step, channel and party: last day, and the days in the current episode; by loan. */
+  history: Part;
+  /** loan, event, kind, day; by loan, oldest first. */
+  events: Part;
+}
+
+/** A column of a part (empty when the part has no rows). */
+function column<T>(part: Part, index: number): T[] {
+  return (part[index] ?? []) as T[];
+}
+
+/** Row ranges [start, end) per key of a part whose rows come grouped by that key. */
+function rangesBy(part: Part, keyColumn: number): Map<number, readonly [number, number]> {
+  const keys = column<number>(part, keyColumn);
+  const ranges = new Map<number, readonly [number, number]>();
+  let start = 0;
+  for (let i = 1; i <= keys.length; i++) {
+    if (i < keys.length && keys[i] === keys[start]) continue;
+    if (ranges.has(keys[start])) throw new Error(`facts: the rows of ${keys[start]} are not together in their part`);
+    ranges.set(keys[start], [start, i]);
+    start = i;
+  }
+  return ranges;
+}
+
+const NO_ROWS = [0, 0] as const;
+
+/** The history part's columns, read by contactFacts and stepHistoryOf over one loan's rows. */
+interface HistoryColumns {
+  strategy: string[];
+  step: string[];
+  channel: Array<string | null>;
+  party: string[];
+  lastOn: string[];
+  episodeDays: Array<string[] | null>;
 }
 
 /** Borrower contacts in the current episode after the borrower's last response (all of them when none). */
-function unansweredSince(history: readonly HistoryRow[], lastResponseOn: string | null): number {
+function unansweredSince(h: HistoryColumns, [start, end]: readonly [number, number], lastResponseOn: string | null): number {
   let n = 0;
-  for (const [, , , channel, party, , episodeDays] of history) {
-    if (party !== 'borrower' || channel === null || episodeDays === null) continue;
+  for (let i = start; i < end; i++) {
+    const episodeDays = h.episodeDays[i];
+    if (h.party[i] !== 'borrower' || h.channel[i] === null || episodeDays === null) continue;
     for (const day of episodeDays) if (lastResponseOn === null || day > lastResponseOn) n++;
   }
   return n;
@@ -77,9 +117,9 @@ function unansweredSince(history: readonly HistoryRow[], lastResponseOn: string 
 
 /**
  * One statement per chunk: the in-scope accounts (a materialised CTE) and everything the evaluator
- * needs about them from seven other tables, returned as one JSON document. The side queries join the
- * accounts set instead of receiving id lists, and the chunk's range lets the planner use index range
- * scans for each of them.
+ * needs about them from seven other tables, returned as one JSON document of parts by column. The side
+ * queries join the accounts set instead of receiving id lists, and the chunk's range lets the planner
+ * use index range scans for each of them.
  */
 function factsQuery(scope: FactsScope): RawBuilder<unknown> {
   const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
@@ -108,17 +148,18 @@ function factsQuery(scope: FactsScope): RawBuilder<unknown> {
     ),
     who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc)
     SELECT json_build_object(
-      'accounts', (SELECT coalesce(json_agg(json_build_array(${accountFields}) ORDER BY a.borrower_id, a.loan_id), '[]') FROM acc a),
-      'points', (SELECT coalesce(json_agg(json_build_array(c.borrower_id, c.contact_point_id, c.kind, c.consent)
-                                          ORDER BY c.borrower_id, c.is_primary DESC, c.contact_point_id), '[]')
-                 FROM contact_points c JOIN who w ON w.borrower_id = c.borrower_id
-                 WHERE ${inRange('c.borrower_id')} AND c.status = 'active'),
-      'contacts', (SELECT coalesce(json_agg(json_build_array(c.borrower_id, c.contact_id, c.name, c.relation,
-                                                             c.status = 'active' AND c.consent_at IS NOT NULL)
-                                            ORDER BY c.borrower_id, c.contact_id), '[]')
-                   FROM emergency_contacts c JOIN who w ON w.borrower_id = c.borrower_id
-                   WHERE ${inRange('c.borrower_id')}),
-      'promises', (SELECT coalesce(json_agg(json_build_array(loan_id, kept, broken, open_due, open_amount)), '[]') FROM (
+      'accounts', (SELECT json_build_array(${accountFields}) FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a),
+      'points', (SELECT json_build_array(${columnsOf(['borrower_id', 'contact_point_id', 'kind', 'consent'], ['consent'])}) FROM (
+                   SELECT c.borrower_id, c.contact_point_id, c.kind, c.consent
+                   FROM contact_points c JOIN who w ON w.borrower_id = c.borrower_id
+                   WHERE ${inRange('c.borrower_id')} AND c.status = 'active'
+                   ORDER BY c.borrower_id, c.is_primary DESC, c.contact_point_id) q),
+      'contacts', (SELECT json_build_array(${columnsOf(['borrower_id', 'contact_id', 'name', 'relation', 'usable'])}) FROM (
+                     SELECT c.borrower_id, c.contact_id, c.name, c.relation, c.status = 'active' AND c.consent_at IS NOT NULL AS usable
+                     FROM emergency_contacts c JOIN who w ON w.borrower_id = c.borrower_id
+                     WHERE ${inRange('c.borrower_id')}
+                     ORDER BY c.borrower_id, c.contact_id) q),
+      'promises', (SELECT json_build_array(${columnsOf(['loan_id', 'kept', 'broken', 'open_due', 'open_amount'])}) FROM (
                      SELECT r.loan_id,
                             count(*) FILTER (WHERE r.status = 'kept') AS kept,
                             count(*) FILTER (WHERE r.status = 'broken') AS broken,
@@ -127,31 +168,32 @@ function factsQuery(scope: FactsScope): RawBuilder<unknown> {
                      FROM promises r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
                      WHERE ${inRange('r.borrower_id')}
                      GROUP BY r.loan_id) q),
-      'arrangements', (SELECT coalesce(json_agg(json_build_array(loan_id, status, kind, missed_payments)), '[]') FROM (
+      'arrangements', (SELECT json_build_array(${columnsOf(['loan_id', 'status', 'kind', 'missed_payments'])}) FROM (
                          SELECT DISTINCT ON (r.loan_id) r.loan_id, r.status, r.kind, r.missed_payments
                          FROM arrangements r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
                          WHERE ${inRange('r.borrower_id')} AND r.status <> 'proposed'
                          ORDER BY r.loan_id, r.starts_on DESC, r.arrangement_id DESC) q),
-      'outcomes', (SELECT coalesce(json_agg(json_build_array(borrower_id, loan_id, channel, party, outcome, day)
-                                            ORDER BY borrower_id, occurred_at, outcome_id), '[]') FROM (
-                     SELECT o.borrower_id, o.loan_id, o.channel, o.party, o.outcome, o.occurred_at, o.outcome_id,
-                            (o.occurred_at AT TIME ZONE w.time_zone)::date AS day
+      'outcomes', (SELECT json_build_array(${columnsOf(['borrower_id', 'loan_id', 'channel', 'party', 'outcome', 'day'])}) FROM (
+                     SELECT o.borrower_id, o.loan_id, o.channel, o.party, o.outcome, (o.occurred_at AT TIME ZONE w.time_zone)::date AS day
                      FROM contact_outcomes o JOIN who w ON w.borrower_id = o.borrower_id
-                     WHERE ${inRange('o.borrower_id')} AND o.occurred_at >= ${historySince}::date) q
+                     WHERE ${inRange('o.borrower_id')} AND o.occurred_at >= ${historySince}::date
+                     ORDER BY o.borrower_id, o.occurred_at, o.outcome_id) q
                    WHERE day <= ${asOf}::date),
-      'history', (SELECT coalesce(json_agg(json_build_array(loan_id, strategy_id, step_id, channel, party, last_on, episode_days)), '[]') FROM (
+      'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_on', 'episode_days'], ['episode_days'])}) FROM (
                     SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, max(x.as_of) AS last_on,
                            array_agg(x.as_of ORDER BY x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
                     FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id
                     WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
                       AND x.status NOT IN ('cancelled', 'blocked')
                     -- In the order of the actions_history index: an index-only scan, no sort.
-                    GROUP BY x.borrower_id, x.loan_id, x.strategy_id, x.step_id, x.channel, x.party) q),
-      'events', (SELECT coalesce(json_agg(json_build_array(e.loan_id, e.event_id, e.kind, e.occurred_on)
-                                          ORDER BY e.loan_id, e.occurred_on, e.event_id), '[]')
-                 FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id
-                 WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date
-                   AND e.kind <> 'payment_posted')
+                    GROUP BY x.borrower_id, x.loan_id, x.strategy_id, x.step_id, x.channel, x.party
+                    ORDER BY x.borrower_id, x.loan_id) q),
+      'events', (SELECT json_build_array(${columnsOf(['loan_id', 'event_id', 'kind', 'occurred_on'])}) FROM (
+                   SELECT e.loan_id, e.event_id, e.kind, e.occurred_on
+                   FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id
+                   WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date
+                     AND e.kind <> 'payment_posted'
+                   ORDER BY e.loan_id, e.occurred_on, e.event_id) q)
     )::text AS facts`;
 }
 
@@ -166,9 +208,9 @@ interface ChannelTally {
  * The account's contact facts from its outcomes and its planned contacts (both oldest first): per
  * channel, failures in a row since the last success, the last response and the first and last contact
  * of the current episode; overall, refusals, self-initiated contacts, the last contact and response,
- * and contacts left unanswered since.
+ * and contacts left unanswered since. Outcomes of the borrower's other loans are left out.
  */
-function contactFacts(points: readonly PointRow[], outcomes: readonly OutcomeRow[], history: readonly HistoryRow[]) {
+function contactFacts(g: Gathered, loanId: number, points: readonly [number, number], outcomes: readonly [number, number], h: HistoryColumns, history: readonly [number, number]) {
   const tallies = new Map<string, ChannelTally>();
   const tally = (channel: string): ChannelTally => {
     let t = tallies.get(channel);
@@ -178,11 +220,15 @@ function contactFacts(points: readonly PointRow[], outcomes: readonly OutcomeRow
   let refusals = 0;
   let selfInitiatedContacts = 0;
   let lastResponseOn: string | null = null;
-  for (const [, , channel, party, outcome, day] of outcomes) {
+  const [, oLoan, oChannel, oParty, oOutcome, oDay] = g.outcomes as Array<unknown[]>;
+  for (let i = outcomes[0]; i < outcomes[1]; i++) {
+    if (oLoan[i] !== null && oLoan[i] !== loanId) continue;
+    const outcome = oOutcome[i] as string;
+    const day = oDay[i] as string;
     if (outcome === 'refused') refusals++;
     else if (outcome === 'self_initiated') selfInitiatedContacts++;
-    if (party !== 'borrower') continue;
-    const t = tally(channel);
+    if (oParty[i] !== 'borrower') continue;
+    const t = tally(oChannel[i] as string);
     if (FAILURE_OUTCOMES.has(outcome)) t.failedInRow++;
     else if (SUCCESS_OUTCOMES.has(outcome)) t.failedInRow = 0;
     if (RESPONSE_OUTCOMES.has(outcome)) {
@@ -191,40 +237,48 @@ function contactFacts(points: readonly PointRow[], outcomes: readonly OutcomeRow
     }
   }
   let lastContactOn: string | null = null;
-  for (const [, , , channel, party, lastOn, episodeDays] of history) {
-    if (party !== 'borrower' || channel === null) continue;
+  for (let i = history[0]; i < history[1]; i++) {
+    const channel = h.channel[i];
+    if (h.party[i] !== 'borrower' || channel === null) continue;
+    const lastOn = h.lastOn[i];
     lastContactOn = lastContactOn === null ? lastOn : maxDate(lastContactOn, lastOn);
+    const episodeDays = h.episodeDays[i];
     if (episodeDays === null) continue;
     const t = tally(channel);
     t.firstContactOn = t.firstContactOn === null ? episodeDays[0] : minDate(t.firstContactOn, episodeDays[0]);
     t.lastContactOn = t.lastContactOn === null ? lastOn : maxDate(t.lastContactOn, lastOn);
   }
+  const [, pId, pKind, pConsent] = g.points as Array<unknown[]>;
   const channels = {} as Record<Channel, ChannelFacts>;
   for (const channel of CHANNELS) {
     const kind = CONTACT_KIND_OF_CHANNEL[channel];
-    const point = points.find((p) => p[2] === kind && p[3].includes(channel));
+    let point: number | null = null;
+    for (let i = points[0]; i < points[1] && point === null; i++) {
+      if (pKind[i] === kind && (pConsent[i] as string[]).includes(channel)) point = pId[i] as number;
+    }
     const t = tallies.get(channel);
     const failedInRow = t?.failedInRow ?? 0;
     channels[channel] = {
-      reachable: point !== undefined && failedInRow < UNREACHABLE_AFTER_FAILURES,
-      contactPointId: point?.[1] ?? null,
+      reachable: point !== null && failedInRow < UNREACHABLE_AFTER_FAILURES,
+      contactPointId: point,
       firstContactOn: t?.firstContactOn ?? null,
       lastContactOn: t?.lastContactOn ?? null,
       failedAttemptsInRow: failedInRow,
       lastResponseOn: t?.lastResponseOn ?? null,
     };
   }
-  return { channels, refusals, selfInitiatedContacts, lastContactOn, lastResponseOn, unansweredContacts: unansweredSince(history, lastResponseOn) };
+  return { channels, refusals, selfInitiatedContacts, lastContactOn, lastResponseOn, unansweredContacts: unansweredSince(h, history, lastResponseOn) };
 }
 
 /** Each step's last firing and the number of distinct days it fired in the current episode. */
-function stepHistoryOf(history: readonly HistoryRow[]): AccountFacts['stepHistory'] {
+function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number]): AccountFacts['stepHistory'] {
   const byStep = new Map<string, { last: string; days: Set<string> }>();
-  for (const [, strategyId, stepId, , , lastOn, episodeDays] of history) {
-    const key = `${strategyId}/${stepId}`;
+  for (let i = start; i < end; i++) {
+    const key = `${h.strategy[i]}/${h.step[i]}`;
+    const lastOn = h.lastOn[i];
     const entry = byStep.get(key) ?? { last: lastOn, days: new Set<string>() };
     if (lastOn > entry.last) entry.last = lastOn;
-    for (const day of episodeDays ?? []) entry.days.add(day);
+    for (const day of h.episodeDays[i] ?? []) entry.days.add(day);
     byStep.set(key, entry);
   }
   const stepHistory: AccountFacts['stepHistory'] = {};
@@ -251,25 +305,40 @@ async function runFactsQuery(db: Executor, scope: FactsScope): Promise<string> {
 export async function gatherFacts(db: Executor, scope: FactsScope): Promise<AccountFacts[]> {
   const { asOf } = scope;
   const g = JSON.parse(await runFactsQuery(db, scope)) as Gathered;
-  if (g.accounts.length === 0) return [];
+  const loans = column<number>(g.accounts, A.loan_id);
+  if (loans.length === 0) return [];
 
-  const pointsBy = Map.groupBy(g.points, (r) => r[0]);
-  const contactsBy = Map.groupBy(g.contacts, (r) => r[0]);
-  const promisesBy = new Map(g.promises.map((r) => [r[0], r]));
-  const arrangementBy = new Map(g.arrangements.map((r) => [r[0], r]));
-  const outcomesBy = Map.groupBy(g.outcomes, (r) => r[0]);
-  const historyBy = Map.groupBy(g.history, (r) => r[0]);
-  const eventsBy = Map.groupBy(g.events, (r) => r[0]);
+  const pointsOf = rangesBy(g.points, 0);
+  const contactsOf = rangesBy(g.contacts, 0);
+  const promiseOf = rangesBy(g.promises, 0);
+  const arrangementOf = rangesBy(g.arrangements, 0);
+  const outcomesOf = rangesBy(g.outcomes, 0);
+  const historyOf = rangesBy(g.history, 0);
+  const eventsOf = rangesBy(g.events, 0);
+  const [, hStrategy, hStep, hChannel, hParty, hLastOn, hEpisodeDays] = g.history;
+  const h = {
+    strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [], lastOn: hLastOn ?? [], episodeDays: hEpisodeDays ?? [],
+  } as HistoryColumns;
+  const [, cId, cName, cRelation, cUsable] = g.contacts as Array<unknown[]>;
+  const [, rKept, rBroken, rOpenDue, rOpenAmount] = g.promises as Array<unknown[]>;
+  const [, aStatus, aKind, aMissed] = g.arrangements as Array<unknown[]>;
+  const [, eId, eKind, eOn] = g.events as Array<unknown[]>;
 
-  return g.accounts.map((row): AccountFacts => {
-    const a = <T>(column: AccountColumn) => row[A[column]] as T;
+  return loans.map((loanId, row): AccountFacts => {
+    const a = <T>(name: AccountColumn) => (g.accounts[A[name]] as unknown[])[row] as T;
     const borrowerId = a<number>('borrower_id');
-    const loanId = a<number>('loan_id');
-    const myOutcomes = (outcomesBy.get(borrowerId) ?? []).filter((o) => o[1] === null || o[1] === loanId);
-    const myHistory = historyBy.get(loanId) ?? [];
-    const { channels, ...contacts } = contactFacts(pointsBy.get(borrowerId) ?? [], myOutcomes, myHistory);
-    const promise = promisesBy.get(loanId);
-    const arrangement = arrangementBy.get(loanId);
+    const history = historyOf.get(loanId) ?? NO_ROWS;
+    const { channels, ...contacts } = contactFacts(g, loanId, pointsOf.get(borrowerId) ?? NO_ROWS, outcomesOf.get(borrowerId) ?? NO_ROWS, h, history);
+    const [contactsFrom, contactsTo] = contactsOf.get(borrowerId) ?? NO_ROWS;
+    const promise = promiseOf.get(loanId)?.[0];
+    const arrangement = arrangementOf.get(loanId)?.[0];
+    const [eventsFrom, eventsTo] = eventsOf.get(loanId) ?? NO_ROWS;
+    const emergencyContacts: AccountFacts['emergencyContacts'] = [];
+    for (let i = contactsFrom; i < contactsTo; i++) {
+      emergencyContacts.push({ contactId: cId[i] as number, name: cName[i] as string, relation: cRelation[i] as string, usable: cUsable[i] as boolean });
+    }
+    const events: AccountFacts['events'] = [];
+    for (let i = eventsFrom; i < eventsTo; i++) events.push({ eventId: eId[i] as number, kind: eKind[i] as AccountEventKind, occurredOn: eOn[i] as string });
     return {
       borrowerId,
       loanId,
@@ -296,20 +365,20 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
       flags: a('flags'),
       preferredChannel: a<Channel | null>('preferred_channel') ?? null,
       channels,
-      emergencyContacts: (contactsBy.get(borrowerId) ?? []).map(([, contactId, name, relation, usable]) => ({ contactId, name, relation, usable })),
+      emergencyContacts,
       promises: {
-        kept: promise?.[1] ?? 0,
-        broken: promise?.[2] ?? 0,
-        open: promise?.[3] ? { dueOn: promise[3], amountMinor: promise[4] ?? 0 } : null,
+        kept: promise === undefined ? 0 : (rKept[promise] as number),
+        broken: promise === undefined ? 0 : (rBroken[promise] as number),
+        open: promise !== undefined && rOpenDue[promise] ? { dueOn: rOpenDue[promise] as string, amountMinor: (rOpenAmount[promise] as number | null) ?? 0 } : null,
       },
       arrangement: {
-        status: (arrangement?.[1] as AccountFacts['arrangement']['status']) ?? null,
-        kind: arrangement?.[2] ?? null,
-        missedPayments: arrangement?.[3] ?? 0,
+        status: arrangement === undefined ? null : (aStatus[arrangement] as AccountFacts['arrangement']['status']),
+        kind: arrangement === undefined ? null : (aKind[arrangement] as string | null),
+        missedPayments: arrangement === undefined ? 0 : ((aMissed[arrangement] as number | null) ?? 0),
       },
       ...contacts,
-      events: (eventsBy.get(loanId) ?? []).map(([, eventId, kind, occurredOn]) => ({ eventId, kind: kind as AccountEventKind, occurredOn })),
-      stepHistory: stepHistoryOf(myHistory),
+      events,
+      stepHistory: stepHistoryOf(h, history),
     };
   });
 }
