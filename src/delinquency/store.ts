@@ -12,6 +12,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { DB, ProductsTable } from '../platform/db/types.ts';
 import { unlessUniqueViolation } from '../platform/db/unique-violation.ts';
+import { withPlannerSettings } from '../platform/db/planner-settings.ts';
 import { compareBuckets } from './core/buckets.ts';
 import type { DelinquencyProduct } from './core/types.ts';
 
@@ -74,7 +75,10 @@ export interface RefreshCount {
  * second reads only their late instalments: the episodes and late fees.
  */
 export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<RefreshCount> {
-  const stored = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM account_states WHERE ${borrowerFilter('borrower_id', scope)}) AS any`.execute(db);
+  // Through the primary key whatever the statistics say: on a portfolio's first day they describe an
+  // empty table while the cycle fills it, and a sequential scan per chunk would read it all.
+  const stored = await withPlannerSettings(db, { enable_seqscan: 'off' }, (trx) =>
+    sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM account_states WHERE ${borrowerFilter('borrower_id', scope)}) AS any`.execute(trx));
   if (!stored.rows[0].any) {
     // A scope's first refresh inserts without the conflict check, which is cheaper. Should another
     // transaction write a state in scope meanwhile (a payment posted for one of its borrowers), the

@@ -2,6 +2,7 @@
 // per chunk whatever its size, never one per account.
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
+import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
 import { addDays, maxDate, minDate } from '../../platform/core/calendar.ts';
 import { CONTACT_KIND_OF_CHANNEL } from '../../ledger/index.ts';
 import {
@@ -293,13 +294,8 @@ function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number
  * The setting is local to the caller's transaction (one is opened when there is none) and restored.
  */
 async function runFactsQuery(db: Executor, scope: FactsScope): Promise<string> {
-  const run = async (trx: Transaction<DB>) => {
-    await sql`SET LOCAL enable_nestloop = off`.execute(trx);
-    const result = await sql<{ facts: string }>`${factsQuery(scope)}`.execute(trx);
-    await sql`SET LOCAL enable_nestloop TO DEFAULT`.execute(trx);
-    return result.rows[0].facts;
-  };
-  return db.isTransaction ? run(db as Transaction<DB>) : db.transaction().execute(run);
+  const result = await withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) => sql<{ facts: string }>`${factsQuery(scope)}`.execute(trx));
+  return result.rows[0].facts;
 }
 
 export async function gatherFacts(db: Executor, scope: FactsScope): Promise<AccountFacts[]> {
