@@ -155,15 +155,18 @@ interface CycleJson {
   };
 }
 
-/** Forgets the cycles from this day on; for a cold start, every action and every account's state too. */
+/**
+ * Forgets the cycles from this day on. A cold start empties actions, outbox and states as a portfolio
+ * just loaded has them: truncated, so no earlier run's millions of history rows leave their index
+ * pages behind.
+ */
 async function resetDay(database: Database, day: string, options: { cold: boolean }): Promise<void> {
-  const from = options.cold ? 'TRUE' : `as_of >= DATE '${day}'`;
   await database.runScript(`
-    DELETE FROM outbox WHERE action_id IN (SELECT action_id FROM actions WHERE ${from});
-    DELETE FROM actions WHERE ${from};
+    ${options.cold ? 'TRUNCATE outbox, actions, account_states;' : `
+    DELETE FROM outbox WHERE action_id IN (SELECT action_id FROM actions WHERE as_of >= DATE '${day}');
+    DELETE FROM actions WHERE as_of >= DATE '${day}';`}
     DELETE FROM cycle_chunks WHERE as_of >= DATE '${day}';
-    DELETE FROM cycle_runs WHERE as_of >= DATE '${day}';
-    ${options.cold ? 'DELETE FROM account_states;' : ''}`);
+    DELETE FROM cycle_runs WHERE as_of >= DATE '${day}';`);
   for (const table of ['actions', 'outbox', 'account_states']) await database.runScript(`VACUUM ANALYZE ${table}`);
 }
 
@@ -242,7 +245,7 @@ async function foundation(kind: 'embedded' | 'server', open: () => Promise<Datab
     await migrate(database);
     await ensurePortfolio(database, EMBEDDED_ACCOUNTS);
     const size = await portfolioSize(database);
-    await database.runScript('DELETE FROM account_states');
+    await database.runScript('TRUNCATE account_states');
     const [r, ms] = await timed(() => refreshDelinquency(database.db, { asOf: AS_OF }));
     const [again, againMs] = await timed(() => refreshDelinquency(database.db, { asOf: AS_OF }));
     const [next, nextMs] = await timed(() => refreshDelinquency(database.db, { asOf: addDays(AS_OF, 1) }));
