@@ -105,6 +105,18 @@ interface HistoryColumns {
   episodeDays: Array<string[] | null>;
 }
 
+/** The points and outcomes parts' columns, read by contactFacts over one borrower's rows. */
+interface ContactColumns {
+  pointId: number[];
+  pointKind: string[];
+  pointConsent: string[][];
+  outcomeLoan: Array<number | null>;
+  outcomeChannel: string[];
+  outcomeParty: string[];
+  outcome: string[];
+  outcomeDay: string[];
+}
+
 /** Borrower contacts in the current episode after the borrower's last response (all of them when none). */
 function unansweredSince(h: HistoryColumns, [start, end]: readonly [number, number], lastResponseOn: string | null): number {
   let n = 0;
@@ -211,7 +223,7 @@ interface ChannelTally {
  * of the current episode; overall, refusals, self-initiated contacts, the last contact and response,
  * and contacts left unanswered since. Outcomes of the borrower's other loans are left out.
  */
-function contactFacts(g: Gathered, loanId: number, points: readonly [number, number], outcomes: readonly [number, number], h: HistoryColumns, history: readonly [number, number]) {
+function contactFacts(c: ContactColumns, loanId: number, points: readonly [number, number], outcomes: readonly [number, number], h: HistoryColumns, history: readonly [number, number]) {
   const tallies = new Map<string, ChannelTally>();
   const tally = (channel: string): ChannelTally => {
     let t = tallies.get(channel);
@@ -221,15 +233,14 @@ function contactFacts(g: Gathered, loanId: number, points: readonly [number, num
   let refusals = 0;
   let selfInitiatedContacts = 0;
   let lastResponseOn: string | null = null;
-  const [, oLoan, oChannel, oParty, oOutcome, oDay] = g.outcomes as Array<unknown[]>;
   for (let i = outcomes[0]; i < outcomes[1]; i++) {
-    if (oLoan[i] !== null && oLoan[i] !== loanId) continue;
-    const outcome = oOutcome[i] as string;
-    const day = oDay[i] as string;
+    if (c.outcomeLoan[i] !== null && c.outcomeLoan[i] !== loanId) continue;
+    const outcome = c.outcome[i];
+    const day = c.outcomeDay[i];
     if (outcome === 'refused') refusals++;
     else if (outcome === 'self_initiated') selfInitiatedContacts++;
-    if (oParty[i] !== 'borrower') continue;
-    const t = tally(oChannel[i] as string);
+    if (c.outcomeParty[i] !== 'borrower') continue;
+    const t = tally(c.outcomeChannel[i]);
     if (FAILURE_OUTCOMES.has(outcome)) t.failedInRow++;
     else if (SUCCESS_OUTCOMES.has(outcome)) t.failedInRow = 0;
     if (RESPONSE_OUTCOMES.has(outcome)) {
@@ -249,13 +260,12 @@ function contactFacts(g: Gathered, loanId: number, points: readonly [number, num
     t.firstContactOn = t.firstContactOn === null ? episodeDays[0] : minDate(t.firstContactOn, episodeDays[0]);
     t.lastContactOn = t.lastContactOn === null ? lastOn : maxDate(t.lastContactOn, lastOn);
   }
-  const [, pId, pKind, pConsent] = g.points as Array<unknown[]>;
   const channels = {} as Record<Channel, ChannelFacts>;
   for (const channel of CHANNELS) {
     const kind = CONTACT_KIND_OF_CHANNEL[channel];
     let point: number | null = null;
     for (let i = points[0]; i < points[1] && point === null; i++) {
-      if (pKind[i] === kind && (pConsent[i] as string[]).includes(channel)) point = pId[i] as number;
+      if (c.pointKind[i] === kind && c.pointConsent[i].includes(channel)) point = c.pointId[i];
     }
     const t = tallies.get(channel);
     const failedInRow = t?.failedInRow ?? 0;
@@ -291,7 +301,6 @@ function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number
  * Runs the facts statement with nested-loop joins off. Its side queries each read a chunk's range of
  * one table for a few thousand accounts; the planner cannot see how many rows the accounts CTE holds
  * and picks a nested loop of index probes per account, about a fifth slower than hashing the range.
- * The setting is local to the caller's transaction (one is opened when there is none) and restored.
  */
 async function runFactsQuery(db: Executor, scope: FactsScope): Promise<string> {
   const result = await withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) => sql<{ facts: string }>`${factsQuery(scope)}`.execute(trx));
@@ -315,6 +324,12 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
   const h = {
     strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [], lastOn: hLastOn ?? [], episodeDays: hEpisodeDays ?? [],
   } as HistoryColumns;
+  const [, pId, pKind, pConsent] = g.points;
+  const [, oLoan, oChannel, oParty, oOutcome, oDay] = g.outcomes;
+  const c = {
+    pointId: pId ?? [], pointKind: pKind ?? [], pointConsent: pConsent ?? [],
+    outcomeLoan: oLoan ?? [], outcomeChannel: oChannel ?? [], outcomeParty: oParty ?? [], outcome: oOutcome ?? [], outcomeDay: oDay ?? [],
+  } as ContactColumns;
   const [, cId, cName, cRelation, cUsable] = g.contacts as Array<unknown[]>;
   const [, rKept, rBroken, rOpenDue, rOpenAmount] = g.promises as Array<unknown[]>;
   const [, aStatus, aKind, aMissed] = g.arrangements as Array<unknown[]>;
@@ -324,7 +339,7 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
     const a = <T>(name: AccountColumn) => (g.accounts[A[name]] as unknown[])[row] as T;
     const borrowerId = a<number>('borrower_id');
     const history = historyOf.get(loanId) ?? NO_ROWS;
-    const { channels, ...contacts } = contactFacts(g, loanId, pointsOf.get(borrowerId) ?? NO_ROWS, outcomesOf.get(borrowerId) ?? NO_ROWS, h, history);
+    const { channels, ...contacts } = contactFacts(c, loanId, pointsOf.get(borrowerId) ?? NO_ROWS, outcomesOf.get(borrowerId) ?? NO_ROWS, h, history);
     const [contactsFrom, contactsTo] = contactsOf.get(borrowerId) ?? NO_ROWS;
     const promise = promiseOf.get(loanId)?.[0];
     const arrangement = arrangementOf.get(loanId)?.[0];

@@ -87,15 +87,18 @@ export async function persistActions(db: Executor, rows: readonly ActionToPersis
       a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision,
     ];
   }));
+  const reasonLines = reasons.join('\n');
+  const payloadLines = payloads.join('\n');
+  const decisionList = JSON.stringify(decisions);
   // A day's chunk is planned once, so its actions are new but for a re-run over a re-laid day. The
   // insert first goes without the conflict check (speculative insertion costs about a tenth of the
   // statement); should any key exist already, that attempt is undone and the checked insert skips them.
   const statement = (skipExisting: boolean) => sql<{ strategy_id: string; step_id: string; status: string; count: number }>`
     WITH input AS (
       SELECT ${inputRow}
-      FROM ROWS FROM (jsonb_array_elements(${input}::jsonb), string_to_table(${reasons.join('\n')}::text, E'\\n'),
-                      string_to_table(${payloads.join('\n')}::text, E'\\n')) AS x(e, r, p)
-      CROSS JOIN LATERAL (SELECT ${JSON.stringify(decisions)}::jsonb -> (e->>${sql.raw(String(DECISION))})::int AS d) AS decision
+      FROM ROWS FROM (jsonb_array_elements(${input}::jsonb), string_to_table(${reasonLines}::text, E'\\n'),
+                      string_to_table(${payloadLines}::text, E'\\n')) AS x(e, r, p)
+      CROSS JOIN LATERAL (SELECT ${decisionList}::jsonb -> (e->>${sql.raw(String(DECISION))})::int AS d) AS decision
     ),
     inserted AS (
       INSERT INTO actions (${inputColumns})
