@@ -49,6 +49,42 @@ export interface Check {
   label: string;
   test(view: AccountView): boolean;
   actual(view: AccountView): string;
+  /**
+   * What the test reads: the account alone (its state, loan, borrower, product, step history and
+   * events), or also its contact facts (channels, contacts, promises, arrangement, responses). The
+   * cycle loads contact facts only for accounts where a step may still act (see core/screen.ts).
+   */
+  reads: 'account' | 'contact';
+  /** anyOf: its alternatives, each a list of checks that must all hold. */
+  alternatives?: Check[][];
+}
+
+/**
+ * A check's result from the account facts alone: true or false when it reads nothing else (for anyOf,
+ * when one alternative surely holds or none can), undefined when it depends on the contact facts.
+ */
+export function settle(check: Check, view: AccountView): boolean | undefined {
+  if (check.alternatives) {
+    let open = false;
+    for (const alternative of check.alternatives) {
+      const holds = settleAll(alternative, view);
+      if (holds === true) return true;
+      if (holds === undefined) open = true;
+    }
+    return open ? undefined : false;
+  }
+  return check.reads === 'account' ? check.test(view) : undefined;
+}
+
+/** All of the checks from the account facts alone: false as soon as one surely fails, true when all surely hold. */
+export function settleAll(checks: readonly Check[], view: AccountView): boolean | undefined {
+  let open = false;
+  for (const check of checks) {
+    const holds = settle(check, view);
+    if (holds === false) return false;
+    if (holds === undefined) open = true;
+  }
+  return open ? undefined : true;
 }
 
 /** "condition dpd 1–30 not met (45)". */
@@ -66,8 +102,9 @@ export function rangeText(min: number | string | undefined, max: number | string
   return min !== undefined ? `≥ ${min}` : `≤ ${max}`;
 }
 
-function listCheck(name: string, allowed: readonly string[], value: (v: AccountView) => string | null): Check {
+function listCheck(name: string, allowed: readonly string[], value: (v: AccountView) => string | null, reads: Check['reads'] = 'account'): Check {
   return {
+    reads,
     label: `${name}=${allowed.join('|')}`,
     test: (v) => {
       const x = value(v);
@@ -77,10 +114,11 @@ function listCheck(name: string, allowed: readonly string[], value: (v: AccountV
   };
 }
 
-function rangeCheck(name: string, range: { min?: number; max?: number }, value: (v: AccountView) => number | null, missing = 'none'): Check {
+function rangeCheck(name: string, range: { min?: number; max?: number }, value: (v: AccountView) => number | null, reads: Check['reads'], missing = 'none'): Check {
   const min = range.min ?? -Infinity;
   const max = range.max ?? Infinity;
   return {
+    reads,
     label: `${name} ${rangeText(range.min, range.max)}`,
     // An unknown value ("never contacted") counts as beyond every bound: it meets a minimum only.
     test: (v) => {
@@ -106,6 +144,7 @@ function amountCheck(name: string, range: { min?: string; max?: string }, value:
     return b;
   };
   return {
+    reads: 'account',
     label: `${name} ${rangeText(range.min, range.max)}`,
     test: (v) => {
       const [min, max] = boundsFor(v.exponent);
@@ -116,8 +155,9 @@ function amountCheck(name: string, range: { min?: string; max?: string }, value:
   };
 }
 
-function booleanCheck(name: string, expected: boolean, value: (v: AccountView) => boolean, detail?: (v: AccountView) => string): Check {
+function booleanCheck(name: string, expected: boolean, reads: Check['reads'], value: (v: AccountView) => boolean, detail?: (v: AccountView) => string): Check {
   return {
+    reads,
     label: `${name}=${expected}`,
     test: (v) => value(v) === expected,
     actual: (v) => detail?.(v) ?? String(value(v)),
@@ -129,6 +169,7 @@ const reachableChannels = (v: AccountView): string => CHANNELS.filter((c) => v.f
 function channelsCheck(name: 'reachable' | 'unreachable', channels: readonly Channel[]): Check {
   const wanted = name === 'reachable';
   return {
+    reads: 'contact',
     label: `${name} ${channels.join('+')}`,
     test: (v) => channels.every((c) => v.facts.channels[c].reachable === wanted),
     actual: (v) => `reachable: ${reachableChannels(v)}`,
@@ -154,40 +195,40 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
     case 'riskBand':
       return listCheck('riskBand', when.riskBand!, (v) => v.facts.riskBand);
     case 'attitude':
-      return { ...listCheck('attitude', when.attitude!, (v) => v.attitude), actual: (v) => describeAttitude(v.facts) };
+      return { ...listCheck('attitude', when.attitude!, (v) => v.attitude, 'contact'), actual: (v) => describeAttitude(v.facts) };
     case 'dpd':
-      return rangeCheck('dpd', when.dpd!, (v) => v.facts.dpd);
+      return rangeCheck('dpd', when.dpd!, (v) => v.facts.dpd, 'account');
     case 'preDueDays':
-      return rangeCheck('preDueDays', when.preDueDays!, (v) => v.daysUntilDue, 'nothing due ahead');
+      return rangeCheck('preDueDays', when.preDueDays!, (v) => v.daysUntilDue, 'account', 'nothing due ahead');
     case 'daysSinceLastContact':
-      return rangeCheck('daysSinceLastContact', when.daysSinceLastContact!, (v) => v.daysSinceLastContact, 'never contacted');
+      return rangeCheck('daysSinceLastContact', when.daysSinceLastContact!, (v) => v.daysSinceLastContact, 'account', 'never contacted');
     case 'brokenPromises':
-      return rangeCheck('brokenPromises', when.brokenPromises!, (v) => v.facts.promises.broken);
+      return rangeCheck('brokenPromises', when.brokenPromises!, (v) => v.facts.promises.broken, 'contact');
     case 'keptPromises':
-      return rangeCheck('keptPromises', when.keptPromises!, (v) => v.facts.promises.kept);
+      return rangeCheck('keptPromises', when.keptPromises!, (v) => v.facts.promises.kept, 'contact');
     case 'refusals':
-      return rangeCheck('refusals', when.refusals!, (v) => v.facts.refusals);
+      return rangeCheck('refusals', when.refusals!, (v) => v.facts.refusals, 'contact');
     case 'failedAttempts': {
       const { channel, ...range } = when.failedAttempts!;
-      return rangeCheck(`failedAttempts on ${channel}`, range, (v) => v.facts.channels[channel].failedAttemptsInRow);
+      return rangeCheck(`failedAttempts on ${channel}`, range, (v) => v.facts.channels[channel].failedAttemptsInRow, 'contact');
     }
     case 'overdueAmount':
       return amountCheck('overdueAmount', when.overdueAmount!, (f) => f.overdueMinor);
     case 'outstandingAmount':
       return amountCheck('outstandingAmount', when.outstandingAmount!, (f) => f.outstandingMinor);
     case 'repeat':
-      return booleanCheck('repeat', when.repeat!, (v) => v.facts.isRepeat);
+      return booleanCheck('repeat', when.repeat!, 'account', (v) => v.facts.isRepeat);
     case 'lost':
-      return booleanCheck('lost', when.lost!, (v) => v.lost, (v) => {
+      return booleanCheck('lost', when.lost!, 'contact', (v) => v.lost, (v) => {
         const failed = CHANNELS.filter((c) => v.facts.channels[c].failedAttemptsInRow > 0).map((c) => `${c} failed ${v.facts.channels[c].failedAttemptsInRow}×`);
         return `${v.lost ? 'lost' : 'not lost'}; reachable: ${reachableChannels(v)}${failed.length ? `; ${failed.join(', ')}` : ''}`;
       });
     case 'hasArrangement':
-      return booleanCheck('hasArrangement', when.hasArrangement!, (v) => v.facts.arrangement.status === 'active', (v) => `arrangement ${v.facts.arrangement.status ?? 'none'}`);
+      return booleanCheck('hasArrangement', when.hasArrangement!, 'contact', (v) => v.facts.arrangement.status === 'active', (v) => `arrangement ${v.facts.arrangement.status ?? 'none'}`);
     case 'promiseInForce':
-      return booleanCheck('promiseInForce', when.promiseInForce!, (v) => v.promiseInForce, (v) => (v.facts.promises.open ? `open promise due ${v.facts.promises.open.dueOn}` : 'no open promise'));
+      return booleanCheck('promiseInForce', when.promiseInForce!, 'contact', (v) => v.promiseInForce, (v) => (v.facts.promises.open ? `open promise due ${v.facts.promises.open.dueOn}` : 'no open promise'));
     case 'hasUsableEmergencyContact':
-      return booleanCheck('hasUsableEmergencyContact', when.hasUsableEmergencyContact!, (v) => v.hasUsableEmergencyContact, (v) => `${v.facts.emergencyContacts.filter((c) => c.usable).length} usable of ${v.facts.emergencyContacts.length}`);
+      return booleanCheck('hasUsableEmergencyContact', when.hasUsableEmergencyContact!, 'contact', (v) => v.hasUsableEmergencyContact, (v) => `${v.facts.emergencyContacts.filter((c) => c.usable).length} usable of ${v.facts.emergencyContacts.length}`);
     case 'reachable':
     case 'unreachable':
       return channelsCheck(key, when[key]!);
@@ -195,6 +236,7 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
       const { any, none } = when.flags!;
       const label = [any && `any ${any.join('|')}`, none && `none ${none.join('|')}`].filter(Boolean).join(', ');
       return {
+        reads: 'account',
         label: `flags ${label}`,
         test: (v) => (!any || any.some((f) => v.facts.flags.includes(f))) && (!none || !none.some((f) => v.facts.flags.includes(f))),
         actual: (v) => v.facts.flags.join(', ') || 'no flags',
@@ -203,6 +245,8 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
     case 'anyOf': {
       const alternatives = when.anyOf!.map(compileConditions);
       return {
+        reads: alternatives.every((a) => a.every((c) => c.reads === 'account')) ? 'account' : 'contact',
+        alternatives,
         label: `any of (${alternatives.map((a) => a.map((c) => c.label).join(' and ')).join(' | ')})`,
         test: (v) => alternatives.some((a) => firstUnmet(a, v) === undefined),
         actual: (v) => alternatives.map((a) => `${firstUnmet(a, v)!.label}: ${firstUnmet(a, v)!.actual(v)}`).join('; '),

@@ -30,9 +30,9 @@ interface StepOutcome {
   actions: PlannedAction[];
 }
 
-type TriggerMatch = { matched: false; reason: string } | { matched: true; text: string; event?: { eventId: number; occurredOn: string } };
+export type TriggerMatch = { matched: false; reason: string } | { matched: true; text: string; event?: { eventId: number; occurredOn: string } };
 
-function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
+export function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
   const { facts } = view;
   const t = step.trigger;
   switch (t.kind) {
@@ -60,24 +60,25 @@ function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
   }
 }
 
-function stopReason(stop: StopCondition, step: CompiledStep, ctx: StepContext): string | null {
-  const { facts } = ctx.view;
+/** Why the stop condition keeps the step from firing today; null when it does not. */
+export function stopReason(stop: StopCondition, step: CompiledStep, strategy: CompiledStrategy, view: AccountView): string | null {
+  const { facts } = view;
   switch (stop) {
     case 'paid':
       return facts.dpd === 0 && step.trigger.kind !== 'pre_due' ? 'paid (dpd 0)' : null;
     case 'promise_in_force':
-      return ctx.view.promiseInForce ? `promise in force until ${facts.promises.open!.dueOn}` : null;
+      return view.promiseInForce ? `promise in force until ${facts.promises.open!.dueOn}` : null;
     case 'arrangement_kept':
       return facts.arrangement.status === 'active' && facts.arrangement.missedPayments === 0 ? `arrangement (${facts.arrangement.kind ?? 'unknown'}) in force and kept` : null;
     case 'hold': {
-      const flag = facts.flags.find((f) => ctx.strategy.holdFlags.includes(f));
+      const flag = facts.flags.find((f) => strategy.holdFlags.includes(f));
       return flag === undefined ? null : `hold flag ${flag}`;
     }
   }
 }
 
 /** Why the step may not fire again yet, from its history; null when it may. */
-function cadenceBlock(step: CompiledStep, view: AccountView, match: TriggerMatch & { matched: true }): string | null {
+export function cadenceBlock(step: CompiledStep, view: AccountView, match: TriggerMatch & { matched: true }): string | null {
   const { facts } = view;
   const history = facts.stepHistory[step.historyKey];
   const last = history?.lastFiredOn ?? null;
@@ -171,7 +172,7 @@ function evaluateStep(step: CompiledStep, ctx: StepContext): StepOutcome {
   const match = matchTrigger(step, view);
   if (!match.matched) return { reason: match.reason, actions: [] };
   for (const stop of step.stops) {
-    const why = stopReason(stop, step, ctx);
+    const why = stopReason(stop, step, ctx.strategy, view);
     if (why !== null) return { reason: `stop: ${why}`, stop: why, actions: [] };
   }
   const miss = firstUnmet(step.checks, view);

@@ -1,6 +1,6 @@
 // The daily cycle (use-case): for one as-of date, split the portfolio into chunks of borrowers, and for
-// each chunk, in ONE transaction: claim it (FOR UPDATE SKIP LOCKED), refresh delinquency, gather facts,
-// evaluate the active strategies, judge every planned contact, persist actions and outbox entries, and
+// each chunk, in ONE transaction: claim it (FOR UPDATE SKIP LOCKED), refresh delinquency, gather facts
+// (contact facts only for accounts a step may act on, see core/screen.ts), evaluate the active strategies, judge every planned contact, persist actions and outbox entries, and
 // mark the chunk done. A killed worker's transaction rolls back and its chunk stays pending; another
 // process claims the next free chunk; idempotency keys make any re-run plan nothing twice.
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -12,11 +12,14 @@ import { judgePlannedContacts, type ContactJudge } from '../../compliance/index.
 import type { AccountFacts } from '../core/facts.ts';
 import type { ActiveStrategySet } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
+import { mayAct } from '../core/screen.ts';
 import { loadActiveSet } from '../strategy-store.ts';
-import { gatherFacts } from './gather-facts.ts';
+import { gatherScreenedFacts } from './gather-facts.ts';
 import { persistActions, type ActionToPersist, type PersistCount } from './persist-actions.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
+/** The idle reason of in-scope accounts screened out before their contact facts were loaded. */
+export const SCREENED_OUT = 'no step can act today (screened)';
 const OPEN_END = 2 ** 53 - 1;
 
 export interface CycleDeps {
@@ -38,6 +41,7 @@ export interface CycleOptions {
 export interface ChunkCounts {
   /** Account states recomputed (the others still held on this day). */
   accounts: number;
+  /** In-scope accounts: evaluated in full, or screened out (idle as SCREENED_OUT). */
   evaluated: number;
   planned: PersistCount[];
   /** Evaluated accounts that planned nothing, by the reason that stopped them. */
@@ -138,12 +142,13 @@ async function processNextChunk(
   const { accounts } = await refreshDelinquency(trx, { asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id });
   const refresh = lap();
   const scope = scopeOf(set);
-  const facts = await gatherFacts(trx, {
+  const { facts, screenedOut } = await gatherScreenedFacts(trx, {
     asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct,
-  });
+  }, (core) => mayAct(core, set));
   const gather = lap();
-  const evaluated = facts.length;
+  const evaluated = facts.length + screenedOut;
   const { rows, idle } = planChunk(facts, set, judge);
+  if (screenedOut > 0) idle[SCREENED_OUT] = screenedOut;
   const plan = lap();
   // Nothing of the facts is used past this point, so they are not kept alive across the persist.
   const planned = await persistActions(trx, rows);

@@ -1,0 +1,80 @@
+// Which accounts may act today, decided from their account facts alone (state, loan, borrower, product,
+// step history, events), before the cycle loads their contact facts (channels, contacts, promises,
+// arrangement, responses). Most in-scope accounts wait on a cadence, sit between windows or inside a
+// grace period; for them the contact facts would be loaded only to plan nothing.
+//
+// The screen follows the evaluator and settles each condition it can from the account facts; whatever
+// depends on contact facts counts as possibly met. So it answers no only when the full evaluation
+// surely plans nothing: no route applies, or in every segment that may apply each step's trigger,
+// account-level stop conditions, conditions or cadence rule it out.
+import type { AccountFacts } from './facts.ts';
+import { AccountView, settleAll } from './conditions.ts';
+import { assignArm } from './champion-challenger.ts';
+import { cadenceBlock, matchTrigger, stopReason } from './evaluate.ts';
+import type { ActiveStrategySet, CompiledStep, CompiledStrategy } from './compile.ts';
+import type { StopCondition } from './schema.ts';
+
+/** The facts loaded only for accounts that may act. */
+export const CONTACT_FACTS = [
+  'channels', 'emergencyContacts', 'promises', 'arrangement', 'refusals', 'selfInitiatedContacts', 'lastResponseOn', 'unansweredContacts',
+] as const;
+export type ContactFacts = Pick<AccountFacts, (typeof CONTACT_FACTS)[number]>;
+/** What the cycle knows of an account before its contact facts are loaded. */
+export type AccountCoreFacts = Omit<AccountFacts, (typeof CONTACT_FACTS)[number]>;
+
+/** Stop conditions the account facts settle; the others read promises and arrangements. */
+const ACCOUNT_STOPS: ReadonlySet<StopCondition> = new Set<StopCondition>(['paid', 'hold']);
+
+/**
+ * The account facts with every contact fact standing in as a getter that throws: reading one is a
+ * misfiled condition (a check marked as reading the account alone that reads more). Tests screen
+ * through it, so such a check fails loudly there; the cycle screens the plain account facts.
+ */
+export function withContactFactsGuarded(core: AccountCoreFacts | AccountFacts): AccountFacts {
+  const guarded = { ...core } as AccountFacts;
+  for (const name of CONTACT_FACTS) {
+    Object.defineProperty(guarded, name, {
+      get(): never {
+        throw new Error(`screen: ${name} is a contact fact, not loaded when accounts are screened`);
+      },
+    });
+  }
+  return guarded;
+}
+
+function stepMayFire(step: CompiledStep, strategy: CompiledStrategy, view: AccountView): boolean {
+  const match = matchTrigger(step, view);
+  if (!match.matched) return false;
+  for (const stop of step.stops) if (ACCOUNT_STOPS.has(stop) && stopReason(stop, step, strategy, view) !== null) return false;
+  if (settleAll(step.checks, view) === false) return false;
+  return cadenceBlock(step, view, match) === null;
+}
+
+function strategyMayAct(strategy: CompiledStrategy, view: AccountView): boolean {
+  for (const segment of strategy.segments) {
+    const applies = settleAll(segment.checks, view);
+    if (applies === false) continue;
+    if (segment.ladder.some((step) => stepMayFire(step, strategy, view))) return true;
+    // The evaluator takes the first segment that applies: the ones after a sure one never run.
+    if (applies === true) return false;
+  }
+  return false;
+}
+
+/**
+ * False only when evaluateAccount, given this account's contact facts whatever they are, plans no
+ * action. The view over the account facts alone reads no contact fact: the screen settles only checks
+ * that read the account (Check.reads, verified per condition in screen.test.ts), and the stop
+ * conditions in ACCOUNT_STOPS.
+ */
+export function mayAct(core: AccountCoreFacts | AccountFacts, set: ActiveStrategySet): boolean {
+  const view = new AccountView(core as AccountFacts);
+  for (const route of set.routes) {
+    const applies = settleAll(route.checks, view);
+    if (applies === false) continue;
+    // Which route the account follows depends on its contact facts: load them.
+    if (applies === undefined) return true;
+    return strategyMayAct(set.strategies.get(assignArm(core.accountKey, route).strategyId)!, view);
+  }
+  return false;
+}

@@ -1,0 +1,34 @@
+// The screen against the evaluator on the shipped strategies: for thousands of random accounts, every
+// account the full evaluation plans an action for passes the screen, whatever its contact facts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadStrategyDirectory } from './load-strategies.ts';
+import { evaluateAccount } from './core/evaluate.ts';
+import { mayAct, withContactFactsGuarded } from './core/screen.ts';
+import { randomFacts } from './core/test-facts.ts';
+
+const loaded = loadStrategyDirectory(new URL('../../strategies/', import.meta.url).pathname);
+if (!loaded.ok) throw new Error('shipped strategies do not validate');
+const SET = loaded.value.set;
+const STEP_KEYS = [...SET.strategies.values()].flatMap((s) => s.segments.flatMap((g) => g.ladder.map((step) => step.historyKey)));
+
+test('every account the shipped strategies act on passes the screen (20,000 random accounts)', () => {
+  let acting = 0;
+  let idle = 0;
+  let screenedOut = 0;
+  for (let seed = 1; seed <= 20_000; seed++) {
+    const facts = randomFacts(seed, STEP_KEYS);
+    const acts = evaluateAccount(facts, SET).actions.length > 0;
+    const may = mayAct(withContactFactsGuarded(facts), SET);
+    if (acts) {
+      acting++;
+      assert.ok(may, `account ${seed} is acted on but was screened out`);
+    } else {
+      idle++;
+      if (!may) screenedOut++;
+    }
+  }
+  // The property holds for a screen that lets everything through; it must also rule a share out.
+  assert.ok(acting > 2_000 && idle > 2_000, `acting ${acting}, idle ${idle}`);
+  assert.ok(screenedOut > idle / 5, `screened out ${screenedOut} of ${idle} idle accounts`);
+});
