@@ -31,7 +31,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
     let screenedOut = 0;
     let evaluated = 0;
     for (const asOf of DAYS) {
-      const expected = await withRollback(database.db, async (trx) => {
+      const expected = await withRollback(database.db, async (trx): Promise<{ keys: string[]; inScope: number }> => {
         await refreshDelinquency(trx, { asOf });
         const facts = await gatherFacts(trx, { asOf, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct });
         return { keys: planChunk(facts, active.set).rows.map((r) => `${r.borrowerId}|${r.action.idempotencyKey}`).sort(), inScope: facts.length };

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTestDatabase, serverUrl } from '../../../test/support/database.ts';
-import { runCli } from '../main.ts';
+import { runCli } from '../program.ts';
 
 test('overdue demo seed / reset drive the portfolio from the command line', async (t) => {
   // The CLI opens its own database from the environment: a fresh one on the server, or a data folder.

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runCli } from '../main.ts';
+import { runCli } from '../program.ts';
 import { openTestDatabase, serverUrl, type TestDatabase } from '../../../test/support/database.ts';
 
 const SHIPPED = new URL('../../../strategies/', import.meta.url).pathname;
