@@ -95,38 +95,28 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
  * Carries forward, by time alone, the states in scope that hold no longer but may be advanced to asOf
  * (advance_until): the loan's ledger and its product's terms as they were, computed before asOf. Their
  * episodes, repeat status, grace, amounts due and next due date stay; the DPD and bucket follow the
- * date, and the late fee is summed again over the loan's late unpaid instalments, read through their
- * primary key. The conditions are checked again on the row being updated, so a state that a concurrent
- * writer recomputed meanwhile is left as that writer wrote it.
+ * date, and the late fee is summed again over the late unpaid instalments the state row lists. The
+ * conditions are checked again on the row being updated, so a state that a concurrent writer
+ * recomputed meanwhile is left as that writer wrote it.
  */
 async function advanceStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
+  const dpd = sql`CASE WHEN s.dpd > 0 THEN ${asOf}::date - s.oldest_unpaid_due ELSE 0 END`;
+  const lateFee = lateFeeOutstanding(sql.ref('s.grace_days'));
   const result = await sql`
-    WITH advancing AS MATERIALIZED (
-      SELECT s.borrower_id, s.loan_id, s.ledger_version, s.grace_days, s.dpd > 0 AS delinquent, s.oldest_unpaid_due, l.product_id
-      FROM account_states s
-      JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
-      JOIN products p ON p.id = l.product_id
-      WHERE ${borrowerFilter('s.borrower_id', scope)} AND ${borrowerFilter('l.borrower_id', scope)} AND l.status = 'active'
-        AND s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date
-        AND s.ledger_version = l.ledger_version AND s.terms_version = p.terms_version
-    ),
-    advanced AS (
-      SELECT a.borrower_id, a.loan_id, a.ledger_version, p.bucket_bounds, fee.late_fee,
-             CASE WHEN a.delinquent THEN ${asOf}::date - a.oldest_unpaid_due ELSE 0 END AS dpd
-      FROM advancing a JOIN products p ON p.id = a.product_id
-      CROSS JOIN LATERAL (
-        SELECT COALESCE(sum(${lateFeeOutstanding(sql.ref('a.grace_days'))}), 0)::bigint AS late_fee
-        FROM ${instalmentsInScope(asOf, scope)} i
-        WHERE i.borrower_id = a.borrower_id AND i.loan_id = a.loan_id AND i.unpaid > 0 AND i.days_late > a.grace_days
-      ) fee
-    )
     UPDATE account_states s
-    SET as_of = ${asOf}::date, dpd = v.dpd, bucket = ${bucketSql(sql.ref('v.dpd'), sql.ref('v.bucket_bounds'))},
-        outstanding_minor = s.outstanding_minor - s.late_fee_minor + v.late_fee, late_fee_minor = v.late_fee,
+    SET as_of = ${asOf}::date, dpd = ${dpd}, bucket = ${bucketSql(dpd, sql.ref('p.bucket_bounds'))},
+        (late_fee_minor, outstanding_minor) = (
+          SELECT fee, s.outstanding_minor - s.late_fee_minor + fee
+          FROM (SELECT COALESCE(sum(${lateFee}), 0)::bigint AS fee
+                -- Every instalment listed is unpaid (unpaid = 1 stands for that).
+                FROM (SELECT 1 AS unpaid, u.unpaid_principal, u.paid_late_fee_minor, ${asOf}::date - u.due_date AS days_late
+                      FROM unnest(s.late_due_dates, s.late_unpaid_principal, s.late_paid_fee) AS u(due_date, unpaid_principal, paid_late_fee_minor)) i) f),
         recheck_on = ${asOf}::date + 1, updated_at = now()
-    FROM advanced v
-    WHERE s.borrower_id = v.borrower_id AND s.loan_id = v.loan_id AND ${borrowerFilter('s.borrower_id', scope)}
-      AND s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date AND s.ledger_version = v.ledger_version`.execute(db);
+    FROM loans l JOIN products p ON p.id = l.product_id
+    WHERE ${borrowerFilter('s.borrower_id', scope)} AND ${borrowerFilter('l.borrower_id', scope)}
+      AND l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id AND l.status = 'active'
+      AND s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date
+      AND s.ledger_version = l.ledger_version AND s.terms_version = p.terms_version`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
@@ -180,7 +170,7 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
   return sql`
     INSERT INTO account_states (borrower_id, loan_id, as_of, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor,
       oldest_unpaid_due, next_due_date, next_due_minor, episodes, is_repeat, grace_days, delinquent_since, cured_on,
-      recheck_on, advance_until, ledger_version, terms_version, updated_at)
+      recheck_on, advance_until, late_due_dates, late_unpaid_principal, late_paid_fee, ledger_version, terms_version, updated_at)
     WITH ${due},
     ${amounts},
     spans AS (
@@ -189,6 +179,7 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_last_day,
              lead(first_day) OVER (PARTITION BY borrower_id, loan_id ORDER BY first_day, last_day) AS next_first_day
       FROM (SELECT i.borrower_id, i.loan_id, p.repeat_lookback_days, i.due_date + 1 AS first_day, i.unpaid > 0 AS open,
+                   i.due_date, i.unpaid_principal, i.paid_late_fee_minor,
                    CASE WHEN i.unpaid > 0 THEN ${asOf}::date ELSE LEAST(i.settled_on, ${asOf}::date) END AS last_day,
                    ${lateFeeOutstanding(sql.ref('p.grace_days'))} AS late_fee_first,
                    ${lateFeeOutstanding(sql.ref('p.repeat_grace_days'))} AS late_fee_repeat
@@ -212,7 +203,12 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
              bool_or(open) AS ongoing,
              max(first_day) FILTER (WHERE previous_last_day IS NULL OR first_day > previous_last_day + 1) AS latest_start,
              max(last_day) AS latest_end,
-             sum(late_fee_first) AS late_fee_first, sum(late_fee_repeat) AS late_fee_repeat
+             sum(late_fee_first) AS late_fee_first, sum(late_fee_repeat) AS late_fee_repeat,
+             -- What advanceStates needs of the late unpaid instalments; one aggregation step feeds the
+             -- rows to all three in the same order, so the arrays line up.
+             array_agg(due_date) FILTER (WHERE open) AS late_due_dates,
+             array_agg(unpaid_principal) FILTER (WHERE open) AS late_unpaid_principal,
+             array_agg(paid_late_fee_minor) FILTER (WHERE open) AS late_paid_fee
       FROM episode_ends GROUP BY borrower_id, loan_id
     ),
     assessed AS (
@@ -221,6 +217,7 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
              COALESCE(h.episodes, 0) AS episodes, COALESCE(h.ongoing, false) AS ongoing, h.latest_start, h.latest_end,
              COALESCE(h.episodes, 0) - CASE WHEN h.ongoing THEN 1 ELSE 0 END >= p.repeat_min_episodes AS is_repeat,
              COALESCE(h.late_fee_first, 0) AS late_fee_first, COALESCE(h.late_fee_repeat, 0) AS late_fee_repeat,
+             h.late_due_dates, h.late_unpaid_principal, h.late_paid_fee,
              CASE WHEN m.moving THEN ${asOf}::date + 1 ELSE LEAST(m.next_change, h.episode_expires) END AS recheck_on,
              -- Moving only because something late is unpaid: time alone carries the state until the day
              -- before the next instalment that matters is late or a past episode stops counting.
@@ -236,8 +233,10 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
            episodes, is_repeat, CASE WHEN is_repeat THEN repeat_grace_days ELSE grace_days END,
            CASE WHEN dpd > 0 THEN latest_start END,
            CASE WHEN NOT ongoing THEN latest_end END,
-           recheck_on, advance_until, ledger_version, terms_version,
-           now()
+           recheck_on, advance_until,
+           CASE WHEN advance_until IS NOT NULL THEN late_due_dates END, CASE WHEN advance_until IS NOT NULL THEN late_unpaid_principal END,
+           CASE WHEN advance_until IS NOT NULL THEN late_paid_fee END,
+           ledger_version, terms_version, now()
     FROM (SELECT *, CASE WHEN is_repeat THEN late_fee_repeat ELSE late_fee_first END AS late_fee FROM assessed) s
     ${options.onConflict === 'fail' ? sql`` : sql`ON CONFLICT (borrower_id, loan_id) DO UPDATE SET
       as_of = EXCLUDED.as_of, dpd = EXCLUDED.dpd, bucket = EXCLUDED.bucket, overdue_minor = EXCLUDED.overdue_minor,
@@ -245,7 +244,8 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firs
       oldest_unpaid_due = EXCLUDED.oldest_unpaid_due, next_due_date = EXCLUDED.next_due_date,
       next_due_minor = EXCLUDED.next_due_minor, episodes = EXCLUDED.episodes, is_repeat = EXCLUDED.is_repeat,
       grace_days = EXCLUDED.grace_days, delinquent_since = EXCLUDED.delinquent_since, cured_on = EXCLUDED.cured_on,
-      recheck_on = EXCLUDED.recheck_on, advance_until = EXCLUDED.advance_until, ledger_version = EXCLUDED.ledger_version, terms_version = EXCLUDED.terms_version,
+      recheck_on = EXCLUDED.recheck_on, advance_until = EXCLUDED.advance_until, late_due_dates = EXCLUDED.late_due_dates,
+      late_unpaid_principal = EXCLUDED.late_unpaid_principal, late_paid_fee = EXCLUDED.late_paid_fee, ledger_version = EXCLUDED.ledger_version, terms_version = EXCLUDED.terms_version,
       updated_at = EXCLUDED.updated_at`}`;
 }
 

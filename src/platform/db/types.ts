@@ -142,6 +142,10 @@ export interface AccountStatesTable {
   recheck_on: string | null;
   /** The last date to which the state may be carried by time alone (see migrations/0028_advance_by_time.sql). */
   advance_until: string | null;
+  /** Its late unpaid instalments while it advances (see migrations/0029_late_instalments_on_state.sql). */
+  late_due_dates: string[] | null;
+  late_unpaid_principal: number[] | null;
+  late_paid_fee: number[] | null;
   ledger_version: Default<number>;
   terms_version: Default<number>;
 }
