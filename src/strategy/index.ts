@@ -25,7 +25,7 @@ export {
   type VersionChange,
 } from './strategy-store.ts';
 export { runCycle, planChunk, summarizeCycle, type CycleDeps, type CycleOptions, type CycleReport } from './cycle/run-cycle.ts';
-export { gatherFacts, type FactsScope } from './cycle/gather-facts.ts';
+export { gatherFacts, gatherScreenedFacts, type ContactFactsLoading, type FactsScope } from './cycle/gather-facts.ts';
 export { explainAccount, type Explanation } from './cycle/explain-account.ts';
 export { diffStrategies, describeAction, type StrategyDiff } from './cycle/diff-strategies.ts';
 export { cancelActionsOfCuredAccounts } from './cycle/cancel-on-cure.ts';

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { seedPortfolio, ensureDemoProducts } from '../../src/demo/index.ts';
 import { refreshDelinquency } from '../../src/delinquency/index.ts';
-import { gatherFacts, loadActiveSet, loadStrategyDirectory, planChunk, runCycle, saveAndActivate, scopeOf } from '../../src/strategy/index.ts';
-import { SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
+import { gatherFacts, gatherScreenedFacts, loadActiveSet, loadStrategyDirectory, planChunk, runCycle, saveAndActivate, scopeOf } from '../../src/strategy/index.ts';
+import { contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
+import { mayAct, type AccountCoreFacts } from '../../src/strategy/core/screen.ts';
 import { withRollback } from '../../src/strategy/cycle/read-only.ts';
 import { addDays } from '../../src/platform/core/calendar.ts';
 import { openTestDatabase } from '../support/database.ts';
@@ -36,6 +37,17 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
         const facts = await gatherFacts(trx, { asOf, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct });
         return { keys: planChunk(facts, active.set).rows.map((r) => `${r.borrowerId}|${r.action.idempotencyKey}`).sort(), inScope: facts.length };
       });
+      // Contact facts loaded with the account facts for all, or after the screen for those it lets
+      // through: the same facts either way.
+      const range = { asOf, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct };
+      const screen = (core: AccountCoreFacts): boolean => mayAct(core, active.set);
+      type Gathered = Awaited<ReturnType<typeof gatherScreenedFacts>>;
+      const [withAccounts, afterScreen] = await withRollback(database.db, async (trx): Promise<[Gathered, Gathered]> => {
+        await refreshDelinquency(trx, { asOf });
+        return [await gatherScreenedFacts(trx, range, screen, 'with-accounts'), await gatherScreenedFacts(trx, range, screen, 'after-screen')];
+      });
+      assert.deepEqual(afterScreen, withAccounts, `facts on ${asOf}`);
+
       const report = await runCycle({ database }, { asOf, chunkBorrowers: 200 });
       assert.ok(report.finished);
       const actual = await sql<{ k: string }>`SELECT borrower_id || '|' || idempotency_key AS k FROM actions WHERE as_of = ${asOf}`.execute(database.db);
@@ -48,4 +60,11 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
   } finally {
     await database.close();
   }
+});
+
+test('a worker loads contact facts with the account facts while the screen lets most accounts through', () => {
+  assert.equal(contactFactsLoading(null), 'after-screen');
+  assert.equal(contactFactsLoading({ evaluated: 1000, idle: { [SCREENED_OUT]: 150, 'no step due': 40 } }), 'with-accounts');
+  assert.equal(contactFactsLoading({ evaluated: 1000, idle: { [SCREENED_OUT]: 450 } }), 'after-screen');
+  assert.equal(contactFactsLoading({ evaluated: 0, idle: {} }), 'after-screen');
 });

@@ -30,33 +30,48 @@ interface StepOutcome {
   actions: PlannedAction[];
 }
 
-export type TriggerMatch = { matched: false; reason: string } | { matched: true; text: string; event?: { eventId: number; occurredOn: string } };
+export type TriggerMatch = { matched: false; reason: string } | { matched: true; text: string; event?: TriggerEvent };
+type TriggerEvent = AccountFacts['events'][number];
 
-export function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
+/** Whether the step's trigger fires today: false if not, else the event it reacts to (null for a window). */
+export function triggerFires(step: CompiledStep, view: AccountView): false | TriggerEvent | null {
   const { facts } = view;
   const t = step.trigger;
   switch (t.kind) {
     case 'dpd': {
       const value = t.afterGrace ? facts.dpd - facts.graceDays : facts.dpd;
-      const what = t.afterGrace ? `${value} days past grace (dpd ${facts.dpd}, grace ${facts.graceDays})` : `dpd ${facts.dpd}`;
-      const inside = value >= t.min && value <= t.max;
-      return inside ? { matched: true, text: `${what} in window ${t.window}` } : { matched: false, reason: `${what} outside window ${t.window}` };
+      return value >= t.min && value <= t.max ? null : false;
     }
     case 'pre_due': {
       // An overdue account is handled by the DPD ladder; reminders ahead of a due date are for current accounts.
-      if (facts.dpd > 0) return { matched: false, reason: `pre-due step waits for a current account (dpd ${facts.dpd})` };
       const days = view.daysUntilDue;
-      if (days === null) return { matched: false, reason: 'nothing due ahead' };
-      const what = `next due ${facts.nextDueDate} in ${days} days`;
-      return days >= t.min && days <= t.max ? { matched: true, text: `${what}, window ${t.window}` } : { matched: false, reason: `${what}, outside window ${t.window}` };
+      return facts.dpd === 0 && days !== null && days >= t.min && days <= t.max ? null : false;
     }
     case 'event': {
-      for (let i = facts.events.length - 1; i >= 0; i--) {
-        const e = facts.events[i];
-        if (e.kind === t.event) return { matched: true, text: `event ${e.kind} #${e.eventId} on ${e.occurredOn}`, event: e };
-      }
-      return { matched: false, reason: `no ${t.event} event` };
+      for (let i = facts.events.length - 1; i >= 0; i--) if (facts.events[i].kind === t.event) return facts.events[i];
+      return false;
     }
+  }
+}
+
+/** triggerFires with the words for the trace. */
+export function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
+  const { facts } = view;
+  const t = step.trigger;
+  const fires = triggerFires(step, view);
+  switch (t.kind) {
+    case 'dpd': {
+      const what = t.afterGrace ? `${facts.dpd - facts.graceDays} days past grace (dpd ${facts.dpd}, grace ${facts.graceDays})` : `dpd ${facts.dpd}`;
+      return fires === false ? { matched: false, reason: `${what} outside window ${t.window}` } : { matched: true, text: `${what} in window ${t.window}` };
+    }
+    case 'pre_due': {
+      if (facts.dpd > 0) return { matched: false, reason: `pre-due step waits for a current account (dpd ${facts.dpd})` };
+      if (view.daysUntilDue === null) return { matched: false, reason: 'nothing due ahead' };
+      const what = `next due ${facts.nextDueDate} in ${view.daysUntilDue} days`;
+      return fires === false ? { matched: false, reason: `${what}, outside window ${t.window}` } : { matched: true, text: `${what}, window ${t.window}` };
+    }
+    case 'event':
+      return fires ? { matched: true, text: `event ${fires.kind} #${fires.eventId} on ${fires.occurredOn}`, event: fires } : { matched: false, reason: `no ${t.event} event` };
   }
 }
 
@@ -77,21 +92,39 @@ export function stopReason(stop: StopCondition, step: CompiledStep, strategy: Co
   }
 }
 
-/** Why the step may not fire again yet, from its history; null when it may. */
-export function cadenceBlock(step: CompiledStep, view: AccountView, match: TriggerMatch & { matched: true }): string | null {
+type CadenceBlock = 'too-soon' | 'reminded' | 'reacted' | 'max-times';
+
+/** What in the step's history keeps it from firing again yet; null when nothing does. */
+export function cadenceBlockOf(step: CompiledStep, view: AccountView, event: TriggerEvent | null): CadenceBlock | null {
   const { facts } = view;
   const history = facts.stepHistory[step.historyKey];
   const last = history?.lastFiredOn ?? null;
   // Fired earlier today: planning again gives the same idempotency keys, so the result stays the same.
   if (last === null || last === facts.asOf) return null;
-  const tooSoon = step.every !== null && daysBetween(last, facts.asOf) < step.every;
-  if (tooSoon) return `cadence: last fired ${last}, every ${step.every} days`;
-  if (step.trigger.kind === 'pre_due' && step.every === null && last >= addDays(facts.nextDueDate!, -step.trigger.max))
-    return `already reminded on ${last} for the due date ${facts.nextDueDate}`;
-  if (match.event && step.every === null && last >= match.event.occurredOn) return `already reacted on ${last} to event #${match.event.eventId}`;
-  if (step.maxTimes !== null && (history?.timesInEpisode ?? 0) >= step.maxTimes)
-    return `maxTimes ${step.maxTimes} reached: fired ${history!.timesInEpisode} times this episode, last ${last}`;
+  if (step.every !== null && daysBetween(last, facts.asOf) < step.every) return 'too-soon';
+  if (step.trigger.kind === 'pre_due' && step.every === null && last >= addDays(facts.nextDueDate!, -step.trigger.max)) return 'reminded';
+  if (event && step.every === null && last >= event.occurredOn) return 'reacted';
+  if (step.maxTimes !== null && (history?.timesInEpisode ?? 0) >= step.maxTimes) return 'max-times';
   return null;
+}
+
+/** Why the step may not fire again yet, from its history; null when it may. */
+function cadenceBlock(step: CompiledStep, view: AccountView, match: TriggerMatch & { matched: true }): string | null {
+  const block = cadenceBlockOf(step, view, match.event ?? null);
+  if (block === null) return null;
+  const { facts } = view;
+  const history = facts.stepHistory[step.historyKey]!;
+  const last = history.lastFiredOn;
+  switch (block) {
+    case 'too-soon':
+      return `cadence: last fired ${last}, every ${step.every} days`;
+    case 'reminded':
+      return `already reminded on ${last} for the due date ${facts.nextDueDate}`;
+    case 'reacted':
+      return `already reacted on ${last} to event #${match.event!.eventId}`;
+    case 'max-times':
+      return `maxTimes ${step.maxTimes} reached: fired ${history.timesInEpisode} times this episode, last ${last}`;
+  }
 }
 
 function borrowerPayload(view: AccountView, trigger: Trigger): Record<string, PayloadValue> {

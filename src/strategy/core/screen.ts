@@ -10,7 +10,7 @@
 import type { AccountFacts } from './facts.ts';
 import { AccountView, settleAll } from './conditions.ts';
 import { assignArm } from './champion-challenger.ts';
-import { cadenceBlock, matchTrigger, stopReason } from './evaluate.ts';
+import { cadenceBlockOf, stopReason, triggerFires } from './evaluate.ts';
 import type { ActiveStrategySet, CompiledStep, CompiledStrategy } from './compile.ts';
 import type { StopCondition } from './schema.ts';
 
@@ -43,11 +43,11 @@ export function withContactFactsGuarded(core: AccountCoreFacts | AccountFacts): 
 }
 
 function stepMayFire(step: CompiledStep, strategy: CompiledStrategy, view: AccountView): boolean {
-  const match = matchTrigger(step, view);
-  if (!match.matched) return false;
+  const fires = triggerFires(step, view);
+  if (fires === false) return false;
   for (const stop of step.stops) if (ACCOUNT_STOPS.has(stop) && stopReason(stop, step, strategy, view) !== null) return false;
   if (settleAll(step.checks, view) === false) return false;
-  return cadenceBlock(step, view, match) === null;
+  return cadenceBlockOf(step, view, fires) === null;
 }
 
 function strategyMayAct(strategy: CompiledStrategy, view: AccountView): boolean {

@@ -139,10 +139,11 @@ function unansweredSince(h: HistoryColumns, [start, end]: readonly [number, numb
 
 /**
  * The account facts of a chunk: the in-scope accounts (a materialised CTE) with their step history and
- * events, as one JSON document of parts by column. The side queries join the accounts set instead of
- * receiving id lists, and the chunk's range lets the planner use index range scans for each of them.
+ * events, and with their contact facts too when asked, as one JSON document of parts by column. The side
+ * queries join the accounts set instead of receiving id lists, and the chunk's range lets the planner
+ * use index range scans for each of them.
  */
-function accountsQuery(scope: FactsScope): RawBuilder<unknown> {
+function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unknown> {
   const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
   const eventsSince = addDays(asOf, -(scope.eventLookbackDays ?? 7));
   const historySince = addDays(asOf, -HISTORY_DAYS);
@@ -166,7 +167,8 @@ function accountsQuery(scope: FactsScope): RawBuilder<unknown> {
         AND (s.dpd > 0 OR s.has_event
              OR s.next_due_date <= ${asOf}::date
                                    + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays}))
-    )
+    )${withContacts ? sql`,
+    who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc)` : sql``}
     SELECT json_build_object(
       'accounts', (SELECT json_build_array(${accountFields}) FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_on', 'episode_days'], ['episode_days'])}) FROM (
@@ -184,6 +186,7 @@ function accountsQuery(scope: FactsScope): RawBuilder<unknown> {
                    WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date
                      AND e.kind <> 'payment_posted'
                    ORDER BY e.loan_id, e.occurred_on, e.event_id) q)
+      ${withContacts ? sql`, ${contactParts(scope)}` : sql``}
     )::text AS facts`;
 }
 
@@ -196,17 +199,14 @@ interface ContactScope {
 }
 
 /**
- * The contact facts of the given accounts of a chunk, as one JSON document of parts by column. The
- * accounts come as arrays, the chunk's range still bounds every scan.
+ * The contact facts parts of a facts document, for the accounts in the statement's acc (borrower_id,
+ * loan_id) and their borrowers in who (borrower_id, time_zone); the chunk's range bounds every scan.
  */
-function contactsQuery(scope: FactsScope, accounts: ContactScope): RawBuilder<unknown> {
+function contactParts(scope: FactsScope): RawBuilder<unknown> {
   const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
   const historySince = addDays(asOf, -HISTORY_DAYS);
   const inRange = (column: string) => sql`${sql.ref(column)} >= ${lo} AND ${sql.ref(column)} < ${hi}`;
   return sql`
-    WITH acc AS MATERIALIZED (SELECT * FROM unnest(${accounts.borrowerOfLoan}::bigint[], ${accounts.loans}::bigint[]) AS a(borrower_id, loan_id)),
-    who AS MATERIALIZED (SELECT * FROM unnest(${accounts.borrowers}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone))
-    SELECT json_build_object(
       'points', (SELECT json_build_array(${columnsOf(['borrower_id', 'contact_point_id', 'kind', 'consent'], ['consent'])}) FROM (
                    SELECT c.borrower_id, c.contact_point_id, c.kind, c.consent
                    FROM contact_points c JOIN who w ON w.borrower_id = c.borrower_id
@@ -236,8 +236,15 @@ function contactsQuery(scope: FactsScope, accounts: ContactScope): RawBuilder<un
                      FROM contact_outcomes o JOIN who w ON w.borrower_id = o.borrower_id
                      WHERE ${inRange('o.borrower_id')} AND o.occurred_at >= ${historySince}::date
                      ORDER BY o.borrower_id, o.occurred_at, o.outcome_id) q
-                   WHERE day <= ${asOf}::date)
-    )::text AS facts`;
+                   WHERE day <= ${asOf}::date)`;
+}
+
+/** The contact facts of the given accounts of a chunk, which come as arrays. */
+function contactsQuery(scope: FactsScope, accounts: ContactScope): RawBuilder<unknown> {
+  return sql`
+    WITH acc AS MATERIALIZED (SELECT * FROM unnest(${accounts.borrowerOfLoan}::bigint[], ${accounts.loans}::bigint[]) AS a(borrower_id, loan_id)),
+    who AS MATERIALIZED (SELECT * FROM unnest(${accounts.borrowers}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone))
+    SELECT json_build_object(${contactParts(scope)})::text AS facts`;
 }
 
 interface ChannelTally {
@@ -335,6 +342,20 @@ function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number
   return stepHistory;
 }
 
+function contactScopeOf(passed: readonly AccountCoreFacts[]): ContactScope {
+  const accounts: ContactScope = { borrowerOfLoan: [], loans: [], borrowers: [], timeZones: [] };
+  for (const core of passed) {
+    accounts.borrowerOfLoan.push(core.borrowerId);
+    accounts.loans.push(core.loanId);
+    // Accounts come by borrower: a borrower's loans are next to each other.
+    if (accounts.borrowers.at(-1) !== core.borrowerId) {
+      accounts.borrowers.push(core.borrowerId);
+      accounts.timeZones.push(core.timeZone);
+    }
+  }
+  return accounts;
+}
+
 /** Runs a facts statement and parses its document. */
 async function runFactsQuery<T>(db: Executor, query: RawBuilder<unknown>): Promise<T> {
   const result = await sql<{ facts: string }>`${query}`.execute(db);
@@ -343,22 +364,33 @@ async function runFactsQuery<T>(db: Executor, query: RawBuilder<unknown>): Promi
 
 /** Every in-scope account of the chunk with all its facts (explain, diff, tests). */
 export async function gatherFacts(db: Executor, scope: FactsScope): Promise<AccountFacts[]> {
-  return (await gatherScreenedFacts(db, scope, () => true)).facts;
+  return (await gatherScreenedFacts(db, scope, () => true, 'with-accounts')).facts;
 }
+
+/**
+ * When the contact facts are loaded: with the account facts, in the same statement, for every account
+ * in scope; or after the screen, in a second statement, for the accounts it lets through only. The
+ * second statement pays off when the screen rules out many accounts (on a day after the first, a third
+ * to a half); when it rules out few (a portfolio's first day), one statement for all is cheaper.
+ */
+export type ContactFactsLoading = 'with-accounts' | 'after-screen';
 
 /**
  * The facts of the chunk's in-scope accounts that pass the screen; the others are only counted. The
  * account facts statement runs with nested-loop joins off: its side queries each read a chunk's range
  * of one table for a few thousand accounts, and the planner, which cannot see how many rows the
  * accounts CTE holds, would pick a nested loop of index probes per account, slower than hashing the
- * range. The contact facts statement receives its accounts as arrays whose length the planner sees,
- * and chooses well: probes for the few accounts a screened chunk keeps (18 against 36 ms hashing).
+ * range. The contact facts statement that follows the screen receives its accounts as arrays whose
+ * length the planner sees, and chooses well: probes for the few accounts a screened chunk keeps (18
+ * against 36 ms hashing).
  */
 export async function gatherScreenedFacts(
-  db: Executor, scope: FactsScope, screen: (core: AccountCoreFacts) => boolean,
+  db: Executor, scope: FactsScope, screen: (core: AccountCoreFacts) => boolean, loading: ContactFactsLoading,
 ): Promise<{ facts: AccountFacts[]; screenedOut: number }> {
   const { asOf } = scope;
-  const g = await withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) => runFactsQuery<AccountParts>(trx, accountsQuery(scope)));
+  const withAccounts = loading === 'with-accounts';
+  const g = await withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) =>
+    runFactsQuery<AccountParts & Partial<ContactParts>>(trx, accountsQuery(scope, withAccounts)));
   const loans = column<number>(g.accounts, A.loan_id);
   if (loans.length === 0) return { facts: [], screenedOut: 0 };
 
@@ -370,7 +402,7 @@ export async function gatherScreenedFacts(
   } as HistoryColumns;
   const [, eId, eKind, eOn] = g.events as Array<unknown[]>;
 
-  const passed: AccountCoreFacts[] = [];
+  const cores: AccountCoreFacts[] = [];
   for (let row = 0; row < loans.length; row++) {
     const a = <T>(name: AccountColumn) => (g.accounts[A[name]] as unknown[])[row] as T;
     const loanId = loans[row];
@@ -407,22 +439,31 @@ export async function gatherScreenedFacts(
       events,
       stepHistory: stepHistoryOf(h, history),
     };
-    if (screen(core)) passed.push(core);
+    cores.push(core);
   }
-  const screenedOut = loans.length - passed.length;
-  if (passed.length === 0) return { facts: [], screenedOut };
-
-  const accounts: ContactScope = { borrowerOfLoan: [], loans: [], borrowers: [], timeZones: [] };
-  for (const core of passed) {
-    accounts.borrowerOfLoan.push(core.borrowerId);
-    accounts.loans.push(core.loanId);
-    // Accounts come by borrower: a borrower's loans are next to each other.
-    if (accounts.borrowers.at(-1) !== core.borrowerId) {
-      accounts.borrowers.push(core.borrowerId);
-      accounts.timeZones.push(core.timeZone);
+  // Contact facts join their account's object: one object per account whatever the loading.
+  const complete = (k: ContactParts) => {
+    const contactOf = contactFactsReader(k, h, historyOf);
+    return (core: AccountCoreFacts): AccountFacts => Object.assign(core, contactOf(core));
+  };
+  if (withAccounts) {
+    const withContacts = complete(g as AccountParts & ContactParts);
+    const facts: AccountFacts[] = [];
+    for (const core of cores) {
+      const full = withContacts(core);
+      if (screen(full)) facts.push(full);
     }
+    return { facts, screenedOut: cores.length - facts.length };
   }
-  const k = await runFactsQuery<ContactParts>(db, contactsQuery(scope, accounts));
+  const passed = cores.filter(screen);
+  const screenedOut = cores.length - passed.length;
+  if (passed.length === 0) return { facts: [], screenedOut };
+  const k = await runFactsQuery<ContactParts>(db, contactsQuery(scope, contactScopeOf(passed)));
+  return { facts: passed.map(complete(k)), screenedOut };
+}
+
+/** Reads an account's contact facts from the contact parts (and its step history rows). */
+function contactFactsReader(k: ContactParts, h: HistoryColumns, historyOf: Map<number, readonly [number, number]>): (core: AccountCoreFacts) => ContactFacts {
   const pointsOf = rangesBy(k.points, 0);
   const contactsOf = rangesBy(k.contacts, 0);
   const promiseOf = rangesBy(k.promises, 0);
@@ -438,7 +479,7 @@ export async function gatherScreenedFacts(
   const [, rKept, rBroken, rOpenDue, rOpenAmount] = k.promises as Array<unknown[]>;
   const [, aStatus, aKind, aMissed] = k.arrangements as Array<unknown[]>;
 
-  const facts = passed.map((core): AccountFacts => {
+  return (core) => {
     const { borrowerId, loanId } = core;
     const history = historyOf.get(loanId) ?? NO_ROWS;
     const [contactsFrom, contactsTo] = contactsOf.get(borrowerId) ?? NO_ROWS;
@@ -462,7 +503,6 @@ export async function gatherScreenedFacts(
         missedPayments: arrangement === undefined ? 0 : ((aMissed[arrangement] as number | null) ?? 0),
       },
     };
-    return { ...core, ...contact };
-  });
-  return { facts, screenedOut };
+    return contact;
+  };
 }

@@ -14,12 +14,24 @@ import type { ActiveStrategySet } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
 import { mayAct } from '../core/screen.ts';
 import { loadActiveSet } from '../strategy-store.ts';
-import { gatherScreenedFacts } from './gather-facts.ts';
+import { gatherScreenedFacts, type ContactFactsLoading } from './gather-facts.ts';
 import { persistActions, type ActionToPersist, type PersistCount } from './persist-actions.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
 /** The idle reason of in-scope accounts screened out before their contact facts were loaded. */
 export const SCREENED_OUT = 'no step can act today (screened)';
+/**
+ * Above this share of accounts let through by the screen, loading contact facts for all of them with
+ * the account facts, in one statement, is cheaper than a second statement for those let through.
+ */
+const LOAD_CONTACTS_WITH_ACCOUNTS_ABOVE = 0.75;
+
+/** How a worker loads contact facts for its next chunk, from what the screen let through in its last. */
+export function contactFactsLoading(last: Pick<ChunkCounts, 'evaluated' | 'idle'> | null): ContactFactsLoading {
+  if (!last || last.evaluated === 0) return 'after-screen';
+  const passed = 1 - (last.idle[SCREENED_OUT] ?? 0) / last.evaluated;
+  return passed > LOAD_CONTACTS_WITH_ACCOUNTS_ABOVE ? 'with-accounts' : 'after-screen';
+}
 const OPEN_END = 2 ** 53 - 1;
 
 export interface CycleDeps {
@@ -125,7 +137,7 @@ async function layOutCycle(database: Database, asOf: string, activationId: numbe
 }
 
 async function processNextChunk(
-  trx: Transaction<DB>, asOf: string, set: ActiveStrategySet, worker: string, judge: ContactJudge | undefined,
+  trx: Transaction<DB>, asOf: string, set: ActiveStrategySet, worker: string, judge: ContactJudge | undefined, loading: ContactFactsLoading,
 ): Promise<ChunkCounts | null> {
   const claimed = await sql<{ chunk_no: number; lo_borrower_id: number; hi_borrower_id: number }>`
     SELECT chunk_no, lo_borrower_id, hi_borrower_id FROM cycle_chunks
@@ -144,7 +156,7 @@ async function processNextChunk(
   const scope = scopeOf(set);
   const { facts, screenedOut } = await gatherScreenedFacts(trx, {
     asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct,
-  }, (core) => mayAct(core, set));
+  }, (core) => mayAct(core, set), loading);
   const gather = lap();
   const evaluated = facts.length + screenedOut;
   const { rows, idle } = planChunk(facts, set, judge);
@@ -205,8 +217,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const workers = Math.max(1, options.workers ?? Math.min(2, database.concurrency));
   const loop = async (index: number) => {
     const name = workers > 1 ? `${worker}#${index}` : worker;
+    let last: ChunkCounts | null = null;
     for (;;) {
-      const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, options.asOf, set, name, deps.judge));
+      const loading = contactFactsLoading(last);
+      const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, options.asOf, set, name, deps.judge, loading));
       if (!counts) {
         // Nothing free to claim: either all done, or other processes hold the rest. Wait for them, and
         // take over any chunk whose worker died (its lock is released with its transaction).
@@ -214,6 +228,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
         await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }
+      last = counts;
       now.chunks++;
       now.accounts += counts.accounts;
       now.evaluated += counts.evaluated;
