@@ -6,7 +6,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
-import { addDays, maxDate, minDate } from '../../platform/core/calendar.ts';
+import { addDays, daysBetween, maxDate, minDate } from '../../platform/core/calendar.ts';
 import { CONTACT_KIND_OF_CHANNEL } from '../../ledger/index.ts';
 import {
   CHANNELS, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
@@ -111,7 +111,8 @@ interface HistoryColumns {
   channel: Array<string | null>;
   party: string[];
   lastOn: string[];
-  episodeDays: Array<string[] | null>;
+  /** The days of the current episode it fired on, as days before asOf (small numbers travel and compare cheaply), earliest first. */
+  episodeDaysAgo: Array<number[] | null>;
 }
 
 /** The points and outcomes parts' columns, read by contactFacts over one borrower's rows. */
@@ -127,12 +128,13 @@ interface ContactColumns {
 }
 
 /** Borrower contacts in the current episode after the borrower's last response (all of them when none). */
-function unansweredSince(h: HistoryColumns, [start, end]: readonly [number, number], lastResponseOn: string | null): number {
+function unansweredSince(h: HistoryColumns, [start, end]: readonly [number, number], lastResponseOn: string | null, asOf: string): number {
+  const responseAgo = lastResponseOn === null ? Infinity : daysBetween(lastResponseOn, asOf);
   let n = 0;
   for (let i = start; i < end; i++) {
-    const episodeDays = h.episodeDays[i];
-    if (h.party[i] !== 'borrower' || h.channel[i] === null || episodeDays === null) continue;
-    for (const day of episodeDays) if (lastResponseOn === null || day > lastResponseOn) n++;
+    const daysAgo = h.episodeDaysAgo[i];
+    if (h.party[i] !== 'borrower' || h.channel[i] === null || daysAgo === null) continue;
+    for (const ago of daysAgo) if (ago < responseAgo) n++;
   }
   return n;
 }
@@ -173,7 +175,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
       'accounts', (SELECT json_build_array(${accountFields}) FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_on', 'episode_days'], ['episode_days'])}) FROM (
                     SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, max(x.as_of) AS last_on,
-                           array_agg(x.as_of ORDER BY x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
+                           array_agg(${asOf}::date - x.as_of ORDER BY x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
                     FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id
                     WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
                       AND x.status NOT IN ('cancelled', 'blocked')
@@ -270,7 +272,7 @@ function lastContactOf(h: HistoryColumns, [start, end]: readonly [number, number
  * of the current episode; overall, refusals, self-initiated contacts, the last response, and contacts
  * left unanswered since. Outcomes of the borrower's other loans are left out.
  */
-function contactFacts(c: ContactColumns, loanId: number, points: readonly [number, number], outcomes: readonly [number, number], h: HistoryColumns, history: readonly [number, number]) {
+function contactFacts(c: ContactColumns, asOf: string, loanId: number, points: readonly [number, number], outcomes: readonly [number, number], h: HistoryColumns, history: readonly [number, number]) {
   const tallies = new Map<string, ChannelTally>();
   const tally = (channel: string): ChannelTally => {
     let t = tallies.get(channel);
@@ -299,10 +301,11 @@ function contactFacts(c: ContactColumns, loanId: number, points: readonly [numbe
     const channel = h.channel[i];
     if (h.party[i] !== 'borrower' || channel === null) continue;
     const lastOn = h.lastOn[i];
-    const episodeDays = h.episodeDays[i];
-    if (episodeDays === null) continue;
+    const daysAgo = h.episodeDaysAgo[i];
+    if (daysAgo === null) continue;
     const t = tally(channel);
-    t.firstContactOn = t.firstContactOn === null ? episodeDays[0] : minDate(t.firstContactOn, episodeDays[0]);
+    const first = addDays(asOf, -daysAgo[0]);
+    t.firstContactOn = t.firstContactOn === null ? first : minDate(t.firstContactOn, first);
     t.lastContactOn = t.lastContactOn === null ? lastOn : maxDate(t.lastContactOn, lastOn);
   }
   const channels = {} as Record<Channel, ChannelFacts>;
@@ -323,18 +326,18 @@ function contactFacts(c: ContactColumns, loanId: number, points: readonly [numbe
       lastResponseOn: t?.lastResponseOn ?? null,
     };
   }
-  return { channels, refusals, selfInitiatedContacts, lastResponseOn, unansweredContacts: unansweredSince(h, history, lastResponseOn) };
+  return { channels, refusals, selfInitiatedContacts, lastResponseOn, unansweredContacts: unansweredSince(h, history, lastResponseOn, asOf) };
 }
 
 /** Each step's last firing and the number of distinct days it fired in the current episode. */
 function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number]): AccountFacts['stepHistory'] {
-  const byStep = new Map<string, { last: string; days: Set<string> }>();
+  const byStep = new Map<string, { last: string; days: Set<number> }>();
   for (let i = start; i < end; i++) {
     const key = `${h.strategy[i]}/${h.step[i]}`;
     const lastOn = h.lastOn[i];
-    const entry = byStep.get(key) ?? { last: lastOn, days: new Set<string>() };
+    const entry = byStep.get(key) ?? { last: lastOn, days: new Set<number>() };
     if (lastOn > entry.last) entry.last = lastOn;
-    for (const day of h.episodeDays[i] ?? []) entry.days.add(day);
+    for (const ago of h.episodeDaysAgo[i] ?? []) entry.days.add(ago);
     byStep.set(key, entry);
   }
   const stepHistory: AccountFacts['stepHistory'] = {};
@@ -398,7 +401,7 @@ export async function gatherScreenedFacts(
   const eventsOf = rangesBy(g.events, 0);
   const [, hStrategy, hStep, hChannel, hParty, hLastOn, hEpisodeDays] = g.history;
   const h = {
-    strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [], lastOn: hLastOn ?? [], episodeDays: hEpisodeDays ?? [],
+    strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [], lastOn: hLastOn ?? [], episodeDaysAgo: hEpisodeDays ?? [],
   } as HistoryColumns;
   const [, eId, eKind, eOn] = g.events as Array<unknown[]>;
 
@@ -490,7 +493,7 @@ function contactFactsReader(k: ContactParts, h: HistoryColumns, historyOf: Map<n
       emergencyContacts.push({ contactId: cId[i] as number, name: cName[i] as string, relation: cRelation[i] as string, usable: cUsable[i] as boolean });
     }
     const contact: ContactFacts = {
-      ...contactFacts(c, loanId, pointsOf.get(borrowerId) ?? NO_ROWS, outcomesOf.get(borrowerId) ?? NO_ROWS, h, history),
+      ...contactFacts(c, core.asOf, loanId, pointsOf.get(borrowerId) ?? NO_ROWS, outcomesOf.get(borrowerId) ?? NO_ROWS, h, history),
       emergencyContacts,
       promises: {
         kept: promise === undefined ? 0 : (rKept[promise] as number),
