@@ -249,7 +249,10 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
         alternatives,
         label: `any of (${alternatives.map((a) => a.map((c) => c.label).join(' and ')).join(' | ')})`,
         test: (v) => alternatives.some((a) => firstUnmet(a, v) === undefined),
-        actual: (v) => alternatives.map((a) => `${firstUnmet(a, v)!.label}: ${firstUnmet(a, v)!.actual(v)}`).join('; '),
+        actual: (v) => alternatives.map((a) => {
+          const miss = firstUnmet(a, v);
+          return miss ? `${miss.label}: ${miss.actual(v)}` : `${a.map((c) => c.label).join(' and ')}: met`;
+        }).join('; '),
       };
     }
     default: {
