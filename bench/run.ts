@@ -9,7 +9,7 @@
 // Results go to stdout and to bench/RESULTS.md.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -325,6 +325,38 @@ async function cycle(kind: 'embedded' | 'server', accounts: number, open: () => 
 }
 
 // ---------- main ----------
+/**
+ * One run at a time: two runs would share the throw-away server, whose stop ends the other's, and the
+ * embedded portfolio's folder, which one process at a time may open. A lock file holds the running
+ * harness's pid; a stale one (that process is gone) is taken over.
+ */
+function holdRunLock(): void {
+  mkdirSync(`${ROOT}.bench-data`, { recursive: true });
+  const lock = `${ROOT}.bench-data/run.lock`;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      process.on('exit', () => rmSync(lock, { force: true }));
+      return;
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8'));
+      let alive = false;
+      try {
+        process.kill(holder, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        console.error(`another benchmark run (pid ${holder}) is in progress; wait for it to finish (lock: ${lock})`);
+        process.exit(2);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+}
+
+holdRunLock();
 const started = new Date();
 say(`Overdue benchmarks, ${started.toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`);
 const server = only === 'embedded' ? null : startServer();
