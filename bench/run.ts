@@ -18,7 +18,7 @@ import { openDatabase, type Database } from '../src/platform/db/connect.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { addDays } from '../src/platform/core/calendar.ts';
 import { seedPortfolio } from '../src/demo/index.ts';
-import { refreshDelinquency } from '../src/delinquency/index.ts';
+import { analyzeStatesIfStale, refreshDelinquency } from '../src/delinquency/index.ts';
 import { loadStrategyDirectory, saveAndActivate, scopeOf, loadActiveSet } from '../src/strategy/index.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -272,7 +272,12 @@ async function foundation(kind: 'embedded' | 'server', open: () => Promise<Datab
     await ensurePortfolio(database, EMBEDDED_ACCOUNTS);
     const size = await portfolioSize(database);
     await database.runScript('TRUNCATE account_states');
-    const [r, ms] = await timed(() => refreshDelinquency(database.db, { asOf: AS_OF }));
+    // As `overdue status` and the cycle do: a refresh that wrote most states analyzes them (counted).
+    const [r, ms] = await timed(async () => {
+      const first = await refreshDelinquency(database.db, { asOf: AS_OF });
+      await analyzeStatesIfStale(database.db, first.accounts);
+      return first;
+    });
     const [again, againMs] = await timed(() => refreshDelinquency(database.db, { asOf: AS_OF }));
     const [next, nextMs] = await timed(() => refreshDelinquency(database.db, { asOf: addDays(AS_OF, 1) }));
     say(`  foundation ${kind}: ${size.accounts} accounts / ${size.instalments} instalments: first refresh ${seconds(ms)} (${r.accounts} states, ${Math.round(r.accounts / (ms / 1000))} accounts/s); `

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { withRuntime } from '../../platform/runtime.ts';
 import { asOfOption } from '../../platform/clock.ts';
-import { refreshDelinquency, summarizePortfolio, type BucketSummary } from '../../delinquency/index.ts';
+import { analyzeStatesIfStale, refreshDelinquency, summarizePortfolio, type BucketSummary } from '../../delinquency/index.ts';
 import { formatAmount, isSupportedCurrency } from '../../ledger/index.ts';
 
 /** Major units with the currency and thousands separators: "CNY 12,345.67". */
@@ -53,6 +53,8 @@ export function registerStatusCommand(program: Command): void {
       await withRuntime(async ({ config, database }) => {
         const asOf = asOfOption(opts.asOf, config.OVERDUE_TIME_ZONE);
         const { accounts } = await refreshDelinquency(database.db, { asOf });
+        // As after a cycle: statistics that no longer describe the states would mislead later refreshes.
+        await analyzeStatesIfStale(database.db, accounts);
         const buckets = await summarizePortfolio(database.db, asOf);
         const status: PortfolioStatus = { asOf, recomputed: accounts, buckets, totals: totalsByCurrency(buckets) };
         if (opts.json) console.log(JSON.stringify(status));
