@@ -1,8 +1,9 @@
-// Loads the AccountFacts of every in-scope account of one chunk of borrowers, set-based: two statements
-// per chunk whatever its size, never one per account. The first loads the account facts (state, loan,
-// borrower, product, step history, events); the second the contact facts (contact points, emergency
-// contacts, promises, arrangement, contact outcomes), for the accounts a screen lets through only: the
-// daily cycle screens out those no step can act on today (core/screen.ts).
+// Loads the AccountFacts of every in-scope account of one chunk of borrowers, set-based: one or two
+// statements per chunk whatever its size, never one per account. The account facts (state, loan,
+// borrower, product, step history, events) come first; the contact facts (contact points, emergency
+// contacts, promises, arrangement, contact outcomes) either with them, or in a second statement for the
+// accounts a screen lets through only: the daily cycle screens out those no step can act on today
+// (core/screen.ts).
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
