@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, addMonths, daysBetween, isCalendarDate, localDateOf } from './calendar.ts';
+import { addDays, addMonths, daysBetween, fromDayNumber, isCalendarDate, localDateOf, toDayNumber } from './calendar.ts';
 
 test('month ends clamp and leap days exist only in leap years', () => {
   assert.equal(addMonths('2024-01-31', 1), '2024-02-29');
@@ -26,4 +26,17 @@ test('an instant falls on the local calendar date of the zone', () => {
   assert.equal(localDateOf(instant, 'Asia/Shanghai'), '2024-04-01');
   assert.equal(localDateOf(instant, 'UTC'), '2024-03-31');
   assert.equal(localDateOf(instant, 'America/Los_Angeles'), '2024-03-31');
+});
+
+test('conversions stay right while remembered and after the memory is cleared: 30,000 days round-trip twice', () => {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let day = -10_000; day < 20_000; day++) {
+      const date = fromDayNumber(day);
+      assert.equal(toDayNumber(date), day);
+      assert.equal(addDays(date, 1), fromDayNumber(day + 1));
+    }
+  }
+  assert.equal(fromDayNumber(0), '1970-01-01');
+  assert.throws(() => toDayNumber('2024-02-30'), /not a calendar date/);
+  assert.throws(() => toDayNumber('2024-02-30'), /not a calendar date/, 'an invalid date is never remembered');
 });

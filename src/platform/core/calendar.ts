@@ -27,15 +27,35 @@ export function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1];
 }
 
+/**
+ * The daily cycle converts the same few hundred dates (as-of, due dates, days fired) hundreds of
+ * thousands of times a day; each conversion is remembered, up to this many of each kind at once.
+ */
+const REMEMBERED = 10_000;
+const dayNumbers = new Map<CalendarDate, number>();
+const dates = new Map<number, CalendarDate>();
+
 /** Days since 1970-01-01 for a calendar date. */
 export function toDayNumber(date: CalendarDate): number {
-  const parts = partsOf(date);
-  if (!parts) throw new RangeError(`not a calendar date: ${date}`);
-  return Math.round(Date.UTC(parts[0], parts[1] - 1, parts[2]) / 86_400_000);
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    const parts = partsOf(date);
+    if (!parts) throw new RangeError(`not a calendar date: ${date}`);
+    day = Math.round(Date.UTC(parts[0], parts[1] - 1, parts[2]) / 86_400_000);
+    if (dayNumbers.size >= REMEMBERED) dayNumbers.clear();
+    dayNumbers.set(date, day);
+  }
+  return day;
 }
 
 export function fromDayNumber(day: number): CalendarDate {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+  let date = dates.get(day);
+  if (date === undefined) {
+    date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    if (dates.size >= REMEMBERED) dates.clear();
+    dates.set(day, date);
+  }
+  return date;
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {
