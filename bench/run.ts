@@ -167,6 +167,11 @@ async function resetDay(database: Database, day: string, options: { cold: boolea
     DELETE FROM actions WHERE as_of >= DATE '${day}';`}
     DELETE FROM cycle_chunks WHERE as_of >= DATE '${day}';
     DELETE FROM cycle_runs WHERE as_of >= DATE '${day}';`);
+  await vacuumCycleTables(database);
+}
+
+/** VACUUM ANALYZE of the tables the cycle writes. */
+async function vacuumCycleTables(database: Database): Promise<void> {
   for (const table of ['actions', 'outbox', 'account_states']) await database.runScript(`VACUUM ANALYZE ${table}`);
 }
 
@@ -234,15 +239,6 @@ async function warmUp(database: Database): Promise<void> {
   } catch (error) {
     say(`  (no warm-up: ${(error as Error).message})`);
   }
-}
-
-/**
- * What the hours between two daily cycles leave behind: autovacuum has processed the tables the cycle
- * wrote (the day's new rows visible to index-only scans, fresh statistics), and the floor's rolled-back
- * insert leaves no dead rows in the way of the next day. Untimed, before the next day's floor and cycle.
- */
-async function betweenDays(database: Database): Promise<void> {
-  for (const table of ['actions', 'outbox', 'account_states']) await database.runScript(`VACUUM ANALYZE ${table}`);
 }
 
 async function activateStrategies(database: Database): Promise<void> {
@@ -322,7 +318,10 @@ async function cycle(kind: 'embedded' | 'server', accounts: number, open: () => 
       const meets = wall / 1000 < target.wallSec && (target.ratio === undefined || ratio <= target.ratio) && (target.memMb === undefined || report.peakRssMb < target.memMb);
       say(`    target: < ${target.wallSec} s${target.ratio ? `, ≤ ${target.ratio}x floor` : ''}${target.memMb ? `, < ${target.memMb} MiB` : ''}: ${meets ? 'met' : 'NOT met'}`);
       await checkCycle(database, report, day);
-      await betweenDays(database);
+      // What the hours between two daily cycles leave behind: autovacuum has processed the tables the
+      // cycle wrote (the day's new rows visible to index-only scans, fresh statistics), and the floor's
+      // rolled-back insert leaves no dead rows in the way of the next day. Untimed.
+      await vacuumCycleTables(database);
     }
   } finally {
     await database.close().catch(() => undefined);

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadStrategyDirectory } from './load-strategies.ts';
 import { evaluateAccount } from './core/evaluate.ts';
-import { mayAct, withContactFactsGuarded } from './core/screen.ts';
-import { randomFacts } from './core/test-facts.ts';
+import { mayAct } from './core/screen.ts';
+import { randomFacts, withContactFactsGuarded } from './core/test-facts.ts';
 
 const loaded = loadStrategyDirectory(new URL('../../strategies/', import.meta.url).pathname);
 if (!loaded.ok) throw new Error('shipped strategies do not validate');

@@ -63,7 +63,7 @@ export interface Check {
  * A check's result from the account facts alone: true or false when it reads nothing else (for anyOf,
  * when one alternative surely holds or none can), undefined when it depends on the contact facts.
  */
-export function settle(check: Check, view: AccountView): boolean | undefined {
+function settle(check: Check, view: AccountView): boolean | undefined {
   if (check.alternatives) {
     let open = false;
     for (const alternative of check.alternatives) {

@@ -30,7 +30,7 @@ interface StepOutcome {
   actions: PlannedAction[];
 }
 
-export type TriggerMatch = { matched: false; reason: string } | { matched: true; text: string; event?: TriggerEvent };
+type TriggerMatch = { matched: false; reason: string } | { matched: true; text: string; event?: TriggerEvent };
 type TriggerEvent = AccountFacts['events'][number];
 
 /** Whether the step's trigger fires today: false if not, else the event it reacts to (null for a window). */
@@ -55,7 +55,7 @@ export function triggerFires(step: CompiledStep, view: AccountView): false | Tri
 }
 
 /** triggerFires with the words for the trace. */
-export function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
+function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
   const { facts } = view;
   const t = step.trigger;
   const fires = triggerFires(step, view);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateAccount } from './evaluate.ts';
-import { mayAct, withContactFactsGuarded } from './screen.ts';
-import { makeFacts, makeStrategySet, randomFacts, type FactsOverrides } from './test-facts.ts';
+import { mayAct } from './screen.ts';
+import { makeFacts, makeStrategySet, randomFacts, withContactFactsGuarded, type FactsOverrides } from './test-facts.ts';
 import { AccountView, compileConditions, type Check } from './conditions.ts';
 import type { Conditions } from './schema.ts';
 

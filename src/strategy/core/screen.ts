@@ -25,23 +25,6 @@ export type AccountCoreFacts = Omit<AccountFacts, (typeof CONTACT_FACTS)[number]
 /** Stop conditions the account facts settle; the others read promises and arrangements. */
 const ACCOUNT_STOPS: ReadonlySet<StopCondition> = new Set<StopCondition>(['paid', 'hold']);
 
-/**
- * The account facts with every contact fact standing in as a getter that throws: reading one is a
- * misfiled condition (a check marked as reading the account alone that reads more). Tests screen
- * through it, so such a check fails loudly there; the cycle screens the plain account facts.
- */
-export function withContactFactsGuarded(core: AccountCoreFacts | AccountFacts): AccountFacts {
-  const guarded = { ...core } as AccountFacts;
-  for (const name of CONTACT_FACTS) {
-    Object.defineProperty(guarded, name, {
-      get(): never {
-        throw new Error(`screen: ${name} is a contact fact, not loaded when accounts are screened`);
-      },
-    });
-  }
-  return guarded;
-}
-
 function stepMayFire(step: CompiledStep, strategy: CompiledStrategy, view: AccountView): boolean {
   const fires = triggerFires(step, view);
   if (fires === false) return false;
@@ -67,7 +50,7 @@ function strategyMayAct(strategy: CompiledStrategy, view: AccountView): boolean 
  * that read the account (Check.reads, verified per condition in screen.test.ts), and the stop
  * conditions in ACCOUNT_STOPS.
  */
-export function mayAct(core: AccountCoreFacts | AccountFacts, set: ActiveStrategySet): boolean {
+export function mayAct(core: AccountCoreFacts, set: ActiveStrategySet): boolean {
   const view = new AccountView(core as AccountFacts);
   for (const route of set.routes) {
     const applies = settleAll(route.checks, view);

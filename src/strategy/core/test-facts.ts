@@ -2,10 +2,12 @@
 // every electronic channel reachable, one usable emergency contact) with only what a test cares
 // about overridden; channels merge per channel, so `{ channels: { sms: { reachable: false } } }` works.
 // randomFacts(seed, stepKeys): a random, well-formed account for property tests.
+// withContactFactsGuarded(facts): the account facts with every contact fact throwing when read (screen tests).
 // makeStrategySet(strategies, routes?): strategy documents written inline, validated and compiled.
 import { ACCOUNT_EVENT_KINDS, ACCOUNT_FLAGS, CHANNELS, type AccountFacts, type Channel, type ChannelFacts } from './facts.ts';
 import { addDays } from '../../platform/core/calendar.ts';
 import { compileStrategySet, type ActiveStrategySet } from './compile.ts';
+import { CONTACT_FACTS, type AccountCoreFacts } from './screen.ts';
 import { assembleBundle, validateDocument, type ValidatedDocument } from './validate.ts';
 
 export type FactsOverrides = Partial<Omit<AccountFacts, 'channels'>> & { channels?: Partial<Record<Channel, Partial<ChannelFacts>>> };
@@ -129,4 +131,21 @@ export function randomFacts(seed: number, stepKeys: readonly string[]): AccountF
     stepHistory: Object.fromEntries(stepKeys.filter(() => r.chance(0.4)).map((key) => [key, { lastFiredOn: ago(14), timesInEpisode: r.int(1, 5) }])),
     channels,
   });
+}
+
+/**
+ * The account facts with every contact fact standing in as a getter that throws: reading one is a
+ * misfiled condition (a check marked as reading the account alone that reads more). Tests screen
+ * through it, so such a check fails loudly there; the cycle screens the plain account facts.
+ */
+export function withContactFactsGuarded(core: AccountCoreFacts): AccountFacts {
+  const guarded = { ...core } as AccountFacts;
+  for (const name of CONTACT_FACTS) {
+    Object.defineProperty(guarded, name, {
+      get(): never {
+        throw new Error(`screen: ${name} is a contact fact, not loaded when accounts are screened`);
+      },
+    });
+  }
+  return guarded;
 }

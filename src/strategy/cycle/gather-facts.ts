@@ -140,6 +140,11 @@ function unansweredSince(h: HistoryColumns, [start, end]: readonly [number, numb
   return n;
 }
 
+/** The chunk's borrower range on a column, which lets the planner scan each table by index range. */
+function chunkRange({ loBorrowerId: lo, hiBorrowerId: hi }: FactsScope): (column: string) => RawBuilder<unknown> {
+  return (column) => sql`${sql.ref(column)} >= ${lo} AND ${sql.ref(column)} < ${hi}`;
+}
+
 /**
  * The account facts of a chunk: the in-scope accounts (a materialised CTE) with their step history and
  * events, and with their contact facts too when asked, as one JSON document of parts by column. The side
@@ -147,10 +152,10 @@ function unansweredSince(h: HistoryColumns, [start, end]: readonly [number, numb
  * use index range scans for each of them.
  */
 function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unknown> {
-  const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
+  const { asOf } = scope;
   const eventsSince = addDays(asOf, -(scope.eventLookbackDays ?? 7));
   const historySince = addDays(asOf, -HISTORY_DAYS);
-  const inRange = (column: string) => sql`${sql.ref(column)} >= ${lo} AND ${sql.ref(column)} < ${hi}`;
+  const inRange = chunkRange(scope);
   const loanFilter = scope.loanIds ? sql`AND s.loan_id = ANY(${scope.loanIds}::bigint[])` : sql``;
   const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct ?? {}));
   return sql`
@@ -206,9 +211,9 @@ interface ContactScope {
  * loan_id) and their borrowers in who (borrower_id, time_zone); the chunk's range bounds every scan.
  */
 function contactParts(scope: FactsScope): RawBuilder<unknown> {
-  const { asOf, loBorrowerId: lo, hiBorrowerId: hi } = scope;
+  const { asOf } = scope;
   const historySince = addDays(asOf, -HISTORY_DAYS);
-  const inRange = (column: string) => sql`${sql.ref(column)} >= ${lo} AND ${sql.ref(column)} < ${hi}`;
+  const inRange = chunkRange(scope);
   return sql`
       'points', (SELECT json_build_array(${columnsOf(['borrower_id', 'contact_point_id', 'kind', 'consent'], ['consent'])}) FROM (
                    SELECT c.borrower_id, c.contact_point_id, c.kind, c.consent

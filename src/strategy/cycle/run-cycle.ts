@@ -1,8 +1,9 @@
 // The daily cycle (use-case): for one as-of date, split the portfolio into chunks of borrowers, and for
 // each chunk, in ONE transaction: claim it (FOR UPDATE SKIP LOCKED), refresh delinquency, gather facts
-// (contact facts only for accounts a step may act on, see core/screen.ts), evaluate the active strategies, judge every planned contact, persist actions and outbox entries, and
-// mark the chunk done. A killed worker's transaction rolls back and its chunk stays pending; another
-// process claims the next free chunk; idempotency keys make any re-run plan nothing twice.
+// (contact facts only for accounts a step may act on, see core/screen.ts), evaluate the active
+// strategies, judge every planned contact, persist actions and outbox entries, and mark the chunk done.
+// A killed worker's transaction rolls back and its chunk stays pending; another process claims the
+// next free chunk; idempotency keys make any re-run plan nothing twice.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { hostname } from 'node:os';
 import type { DB } from '../../platform/db/types.ts';
@@ -18,6 +19,7 @@ import { gatherScreenedFacts, type ContactFactsLoading } from './gather-facts.ts
 import { persistActions, type ActionToPersist, type PersistCount } from './persist-actions.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
+const OPEN_END = 2 ** 53 - 1;
 /** The idle reason of in-scope accounts screened out before their contact facts were loaded. */
 export const SCREENED_OUT = 'no step can act today (screened)';
 /**
@@ -32,7 +34,6 @@ export function contactFactsLoading(last: Pick<ChunkCounts, 'evaluated' | 'idle'
   const passed = 1 - (last.idle[SCREENED_OUT] ?? 0) / last.evaluated;
   return passed > LOAD_CONTACTS_WITH_ACCOUNTS_ABOVE ? 'with-accounts' : 'after-screen';
 }
-const OPEN_END = 2 ** 53 - 1;
 
 export interface CycleDeps {
   database: Database;
