@@ -32,3 +32,21 @@ test('every account the shipped strategies act on passes the screen (20,000 rand
   assert.ok(acting > 2_000 && idle > 2_000, `acting ${acting}, idle ${idle}`);
   assert.ok(screenedOut > idle / 5, `screened out ${screenedOut} of ${idle} idle accounts`);
 });
+
+test('untraced evaluation (the daily cycle) plans exactly what traced evaluation plans (20,000 random accounts)', () => {
+  let acting = 0;
+  let stopped = 0;
+  for (let seed = 1; seed <= 20_000; seed++) {
+    const facts = randomFacts(seed, STEP_KEYS);
+    const traced = evaluateAccount(facts, SET);
+    const untraced = evaluateAccount(facts, SET, { traced: false });
+    const { steps, reason, ...decision } = traced;
+    assert.deepEqual({ ...untraced, steps: undefined, reason: undefined }, { ...decision, steps: undefined, reason: undefined }, `account ${seed}`);
+    assert.deepEqual(untraced.steps, [], `account ${seed}: no step trace`);
+    assert.ok(steps.length > 0 || traced.segmentId === null, `account ${seed}: the traced evaluation says why for every step`);
+    assert.ok(reason.length > 0, `account ${seed}: the traced evaluation says why`);
+    if (traced.actions.length > 0) acting++;
+    if (traced.stoppedBy !== null) stopped++;
+  }
+  assert.ok(acting > 2_000 && stopped > 500, `acting ${acting}, stopped ${stopped}`);
+});

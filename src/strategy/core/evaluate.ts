@@ -17,10 +17,14 @@ export function scopeOf(set: ActiveStrategySet): StrategyScope {
 
 interface StepContext {
   view: AccountView;
+  /** Whether to say why each step fired or not (explain, diff); the daily cycle needs only the actions. */
+  traced: boolean;
   strategy: CompiledStrategy;
   arm: string;
   segmentId: string;
   segmentLabels: string[];
+  /** The borrower payload per trigger kind, built once per account and shared by its actions (frozen). */
+  borrowerPayloads: Partial<Record<Trigger, Readonly<Record<string, PayloadValue>>>>;
 }
 
 interface StepOutcome {
@@ -30,7 +34,6 @@ interface StepOutcome {
   actions: PlannedAction[];
 }
 
-type TriggerMatch = { matched: false; reason: string } | { matched: true; text: string; event?: TriggerEvent };
 type TriggerEvent = AccountFacts['events'][number];
 
 /** Whether the step's trigger fires today: false if not, else the event it reacts to (null for a window). */
@@ -54,25 +57,38 @@ export function triggerFires(step: CompiledStep, view: AccountView): false | Tri
   }
 }
 
-/** triggerFires with the words for the trace. */
-function matchTrigger(step: CompiledStep, view: AccountView): TriggerMatch {
+/** The words for a trigger that fires today: they go into every action's reason. */
+function triggerText(step: CompiledStep, view: AccountView, event: TriggerEvent | null): string {
   const { facts } = view;
   const t = step.trigger;
-  const fires = triggerFires(step, view);
   switch (t.kind) {
-    case 'dpd': {
-      const what = t.afterGrace ? `${facts.dpd - facts.graceDays} days past grace (dpd ${facts.dpd}, grace ${facts.graceDays})` : `dpd ${facts.dpd}`;
-      return fires === false ? { matched: false, reason: `${what} outside window ${t.window}` } : { matched: true, text: `${what} in window ${t.window}` };
-    }
-    case 'pre_due': {
-      if (facts.dpd > 0) return { matched: false, reason: `pre-due step waits for a current account (dpd ${facts.dpd})` };
-      if (view.daysUntilDue === null) return { matched: false, reason: 'nothing due ahead' };
-      const what = `next due ${facts.nextDueDate} in ${view.daysUntilDue} days`;
-      return fires === false ? { matched: false, reason: `${what}, outside window ${t.window}` } : { matched: true, text: `${what}, window ${t.window}` };
-    }
+    case 'dpd':
+      return `${dpdText(t.afterGrace, facts)} in window ${t.window}`;
+    case 'pre_due':
+      return `next due ${facts.nextDueDate} in ${view.daysUntilDue} days, window ${t.window}`;
     case 'event':
-      return fires ? { matched: true, text: `event ${fires.kind} #${fires.eventId} on ${fires.occurredOn}`, event: fires } : { matched: false, reason: `no ${t.event} event` };
+      return `event ${event!.kind} #${event!.eventId} on ${event!.occurredOn}`;
   }
+}
+
+/** Why the step's trigger does not fire today, for the trace. */
+function triggerMiss(step: CompiledStep, view: AccountView): string {
+  const { facts } = view;
+  const t = step.trigger;
+  switch (t.kind) {
+    case 'dpd':
+      return `${dpdText(t.afterGrace, facts)} outside window ${t.window}`;
+    case 'pre_due':
+      if (facts.dpd > 0) return `pre-due step waits for a current account (dpd ${facts.dpd})`;
+      if (view.daysUntilDue === null) return 'nothing due ahead';
+      return `next due ${facts.nextDueDate} in ${view.daysUntilDue} days, outside window ${t.window}`;
+    case 'event':
+      return `no ${t.event} event`;
+  }
+}
+
+function dpdText(afterGrace: boolean, facts: AccountFacts): string {
+  return afterGrace ? `${facts.dpd - facts.graceDays} days past grace (dpd ${facts.dpd}, grace ${facts.graceDays})` : `dpd ${facts.dpd}`;
 }
 
 /** Why the stop condition keeps the step from firing today; null when it does not. */
@@ -109,8 +125,8 @@ export function cadenceBlockOf(step: CompiledStep, view: AccountView, event: Tri
 }
 
 /** Why the step may not fire again yet, from its history; null when it may. */
-function cadenceBlock(step: CompiledStep, view: AccountView, match: TriggerMatch & { matched: true }): string | null {
-  const block = cadenceBlockOf(step, view, match.event ?? null);
+function cadenceBlock(step: CompiledStep, view: AccountView, event: TriggerEvent | null): string | null {
+  const block = cadenceBlockOf(step, view, event);
   if (block === null) return null;
   const { facts } = view;
   const history = facts.stepHistory[step.historyKey]!;
@@ -121,7 +137,7 @@ function cadenceBlock(step: CompiledStep, view: AccountView, match: TriggerMatch
     case 'reminded':
       return `already reminded on ${last} for the due date ${facts.nextDueDate}`;
     case 'reacted':
-      return `already reacted on ${last} to event #${match.event!.eventId}`;
+      return `already reacted on ${last} to event #${event!.eventId}`;
     case 'max-times':
       return `maxTimes ${step.maxTimes} reached: fired ${history.timesInEpisode} times this episode, last ${last}`;
   }
@@ -145,14 +161,19 @@ function borrowerPayload(view: AccountView, trigger: Trigger): Record<string, Pa
   return payload;
 }
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** A PlannedAction, or why this action cannot be planned for this account today. */
-function planAction(action: CompiledAction, step: CompiledStep, ctx: StepContext, match: TriggerMatch & { matched: true }, trigger: Trigger): PlannedAction | string {
+function planAction(action: CompiledAction, step: CompiledStep, ctx: StepContext, match: { text: string; event: TriggerEvent | null }, trigger: Trigger): PlannedAction | string {
   const { facts } = ctx.view;
   let channel: Channel | null = null;
   let channelChoice: string | undefined;
   let contactPointId: number | null = null;
   let emergencyContactId: number | null = null;
-  let payload: Record<string, PayloadValue>;
+  let payload: Readonly<Record<string, PayloadValue>>;
   if (action.party === 'emergency_contact') {
     const contact = facts.emergencyContacts.find((c) => c.usable);
     if (!contact) return `${action.kind}: no usable emergency contact`;
@@ -171,7 +192,8 @@ function planAction(action: CompiledAction, step: CompiledStep, ctx: StepContext
       channelChoice = pick.choice;
     }
     contactPointId = channel === null ? null : facts.channels[channel].contactPointId;
-    payload = { ...borrowerPayload(ctx.view, trigger), ...action.extra };
+    const shared = (ctx.borrowerPayloads[trigger] ??= Object.freeze(borrowerPayload(ctx.view, trigger)));
+    payload = hasKeys(action.extra) ? { ...shared, ...action.extra } : shared;
   }
   const { strategy } = ctx;
   const key = `${facts.loanId}:${strategy.id}/${step.id}:${match.event ? `event:${match.event.eventId}` : facts.asOf}:${action.index}`;
@@ -201,21 +223,22 @@ function planAction(action: CompiledAction, step: CompiledStep, ctx: StepContext
 }
 
 function evaluateStep(step: CompiledStep, ctx: StepContext): StepOutcome {
-  const { view } = ctx;
-  const match = matchTrigger(step, view);
-  if (!match.matched) return { reason: match.reason, actions: [] };
+  const { view, traced } = ctx;
+  const event = triggerFires(step, view);
+  if (event === false) return { reason: traced ? triggerMiss(step, view) : '', actions: [] };
   for (const stop of step.stops) {
     const why = stopReason(stop, step, ctx.strategy, view);
     if (why !== null) return { reason: `stop: ${why}`, stop: why, actions: [] };
   }
   const miss = firstUnmet(step.checks, view);
-  if (miss) return { reason: unmet(miss, view), actions: [] };
+  if (miss) return { reason: traced ? unmet(miss, view) : '', actions: [] };
   const responded = view.facts.lastResponseOn;
   if (step.quietAfterResponseDays !== null && responded !== null && daysBetween(responded, view.facts.asOf) < step.quietAfterResponseDays)
-    return { reason: `quiet: borrower responded on ${responded}, no contact for ${step.quietAfterResponseDays} days`, actions: [] };
-  const blocked = cadenceBlock(step, view, match);
-  if (blocked) return { reason: blocked, actions: [] };
+    return { reason: traced ? `quiet: borrower responded on ${responded}, no contact for ${step.quietAfterResponseDays} days` : '', actions: [] };
+  if (cadenceBlockOf(step, view, event) !== null) return { reason: traced ? cadenceBlock(step, view, event)! : '', actions: [] };
 
+  // The step fires: its trigger's words go into every action's reason.
+  const match = { text: triggerText(step, view, event), event };
   const trigger: Trigger = step.trigger.kind;
   const actions: PlannedAction[] = [];
   const skipped: string[] = [];
@@ -224,17 +247,24 @@ function evaluateStep(step: CompiledStep, ctx: StepContext): StepOutcome {
     if (typeof planned === 'string') skipped.push(planned);
     else actions.push(planned);
   }
+  if (!traced) return { reason: '', actions };
   if (actions.length === 0) return { reason: `${match.text}; nothing possible: ${skipped.join('; ')}`, actions };
   const last = view.facts.stepHistory[step.historyKey]?.lastFiredOn;
   const history = last ? `last fired ${last}` : 'first time';
   return { reason: `${match.text}; ${history}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`, actions };
 }
 
-export function evaluateAccount(facts: AccountFacts, set: ActiveStrategySet): Evaluation {
+/**
+ * How the account is treated today. Traced (the default: explain, diff), the evaluation says why each
+ * step fired or not; untraced (the daily cycle), it carries the same actions, segment and stop but no
+ * words for the steps that did not fire, which the cycle would only throw away.
+ */
+export function evaluateAccount(facts: AccountFacts, set: ActiveStrategySet, options: { traced?: boolean } = {}): Evaluation {
+  const traced = options.traced ?? true;
   const view = new AccountView(facts);
   const nothing = { accountKey: facts.accountKey, setId: set.setId, setVersion: set.setVersion, strategyId: null, strategyVersion: null, arm: null, segmentId: null, stoppedBy: null, steps: [], actions: [] };
   const route = set.routes.find((r) => firstUnmet(r.checks, view) === undefined);
-  if (!route) return { ...nothing, reason: `no route of set ${set.setId} matches (product ${facts.productId}, jurisdiction ${facts.jurisdiction})` };
+  if (!route) return { ...nothing, reason: traced ? `no route of set ${set.setId} matches (product ${facts.productId}, jurisdiction ${facts.jurisdiction})` : '' };
 
   const assignment = assignArm(facts.accountKey, route);
   const strategy = set.strategies.get(assignment.strategyId)!;
@@ -242,21 +272,22 @@ export function evaluateAccount(facts: AccountFacts, set: ActiveStrategySet): Ev
   const misses: string[] = [];
   const segment = strategy.segments.find((s) => {
     const miss = firstUnmet(s.checks, view);
-    if (miss) misses.push(`${s.id}: ${unmet(miss, view)}`);
+    if (miss && traced) misses.push(`${s.id}: ${unmet(miss, view)}`);
     return miss === undefined;
   });
-  if (!segment) return { ...routed, reason: `route ${route.id}, no segment of ${strategy.id} matches: ${misses.join('; ')}` };
+  if (!segment) return { ...routed, reason: traced ? `route ${route.id}, no segment of ${strategy.id} matches: ${misses.join('; ')}` : '' };
 
-  const ctx: StepContext = { view, strategy, arm: assignment.arm, segmentId: segment.id, segmentLabels: segment.checks.map((c) => c.label) };
+  const ctx: StepContext = { view, traced, strategy, arm: assignment.arm, segmentId: segment.id, segmentLabels: segment.checks.map((c) => c.label), borrowerPayloads: {} };
   const steps: StepTrace[] = [];
   const actions: PlannedAction[] = [];
   let stoppedBy: string | null = null;
   for (const step of segment.ladder) {
     const outcome = evaluateStep(step, ctx);
-    steps.push({ strategyId: strategy.id, segmentId: segment.id, stepId: step.id, fired: outcome.actions.length > 0, reason: outcome.reason });
+    if (traced) steps.push({ strategyId: strategy.id, segmentId: segment.id, stepId: step.id, fired: outcome.actions.length > 0, reason: outcome.reason });
     stoppedBy ??= outcome.stop ?? null;
-    actions.push(...outcome.actions);
+    for (const action of outcome.actions) actions.push(action);
   }
+  if (!traced) return { ...routed, segmentId: segment.id, stoppedBy: actions.length > 0 ? null : stoppedBy, steps, actions, reason: '' };
   const where = `route ${route.id}, ${strategy.id} v${strategy.version} (${assignment.arm}), segment ${segment.id}`;
   if (actions.length > 0) {
     const fired = steps.filter((s) => s.fired).map((s) => s.stepId);

@@ -51,7 +51,7 @@ export interface PlannedAction {
   needsApproval: boolean;
   reason: ActionReason;
   /** Message variables; for an emergency contact only contactName, borrowerName and callbackReference. */
-  payload: Record<string, PayloadValue>;
+  payload: Readonly<Record<string, PayloadValue>>;
 }
 
 export interface StepTrace {

@@ -66,8 +66,8 @@ export async function diffStrategies(
     });
     for (const f of facts) {
       accountsEvaluated++;
-      const was = active ? evaluateAccount(f, active).actions.map(describeAction) : [];
-      const would = evaluateAccount(f, candidate).actions.map(describeAction);
+      const was = active ? evaluateAccount(f, active, { traced: false }).actions.map(describeAction) : [];
+      const would = evaluateAccount(f, candidate, { traced: false }).actions.map(describeAction);
       for (const d of was) counts.set(d, { active: (counts.get(d)?.active ?? 0) + 1, candidate: counts.get(d)?.candidate ?? 0 });
       for (const d of would) counts.set(d, { active: counts.get(d)?.active ?? 0, candidate: (counts.get(d)?.candidate ?? 0) + 1 });
       const onlyActive = multisetDifference(was, would);

@@ -71,6 +71,10 @@ export async function persistActions(db: Executor, rows: readonly ActionToPersis
   const decisions: Array<[Verdict, ActionStatus, string]> = [];
   const reasons: string[] = [];
   const payloads: string[] = [];
+  // An account's actions come together and share their payload object when it is the same (see
+  // evaluate.ts), so it is written once per account, not once per action.
+  let lastPayload: object | null = null;
+  let lastPayloadText = '';
   const input = JSON.stringify(rows.map((r) => {
     const a = r.action;
     const { status, statusReason } = statusOf(a, r.verdict);
@@ -81,7 +85,11 @@ export async function persistActions(db: Executor, rows: readonly ActionToPersis
       decisionIndex.set(key, decision);
     }
     reasons.push(JSON.stringify(a.reason));
-    payloads.push(JSON.stringify(a.payload));
+    if (a.payload !== lastPayload) {
+      lastPayload = a.payload;
+      lastPayloadText = JSON.stringify(a.payload);
+    }
+    payloads.push(lastPayloadText);
     return [
       r.borrowerId, r.loanId, a.idempotencyKey, r.asOf, a.kind, a.channel, a.party, a.template, a.contactPointId,
       a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision,

@@ -92,7 +92,7 @@ export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet
   const pending: Array<Omit<ActionToPersist, 'verdict'> & { jurisdiction: string }> = [];
   const idle: Record<string, number> = {};
   for (const f of facts) {
-    const evaluation = evaluateAccount(f, set);
+    const evaluation = evaluateAccount(f, set, { traced: false });
     if (evaluation.actions.length === 0) {
       const why = evaluation.stoppedBy ?? (evaluation.segmentId ? 'no step due' : 'no segment matched');
       idle[why] = (idle[why] ?? 0) + 1;
