@@ -82,27 +82,68 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
   if (!stored.rows[0].any) {
     // A scope's first refresh inserts without the conflict check, which is cheaper. Should another
     // transaction write a state in scope meanwhile (a payment posted for one of its borrowers), the
-    // insert fails as a whole and the upsert below does the work instead.
-    const inserted = await unlessUniqueViolation(db, () => accountStatesUpsert(asOf, scope, { firstRefresh: true, onConflict: 'fail' }).execute(db));
+    // insert fails as a whole and the refresh below does the work instead.
+    const inserted = await unlessUniqueViolation(db, () =>
+      accountStatesUpsert(asOf, scope, { due: firstRefreshDue(scope), firstRefresh: true, onConflict: 'fail' }).execute(db));
     if (inserted) return { accounts: Number(inserted.numAffectedRows ?? 0), advanced: 0 };
   }
-  const advanced = stored.rows[0].any ? await advanceStates(db, asOf, scope) : 0;
-  const result = await accountStatesUpsert(asOf, scope, { firstRefresh: !stored.rows[0].any, onConflict: 'update' }).execute(db);
-  return { accounts: advanced + Number(result.numAffectedRows ?? 0), advanced };
+  const result = await refreshStoredStates(asOf, scope).execute(db);
+  const { advanced, recomputed } = result.rows[0];
+  return { accounts: advanced + recomputed, advanced };
+}
+
+/** On a scope's first refresh every active loan in it is due. */
+function firstRefreshDue(scope: BorrowerScope): RawBuilder<unknown> {
+  return sql`
+      SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version
+      FROM loans l JOIN products p ON p.id = l.product_id
+      WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}`;
 }
 
 /**
- * Carries forward, by time alone, the states in scope that hold no longer but may be advanced to asOf
- * (advance_until): the loan's ledger and its product's terms as they were, computed before asOf. Their
- * episodes, repeat status, grace, amounts due and next due date stay; the DPD and bucket follow the
- * date, and the late fee is summed again over the late unpaid instalments the state row lists. The
- * conditions are checked again on the row being updated, so a state that a concurrent writer
- * recomputed meanwhile is left as that writer wrote it.
+ * The refresh of a scope, in one statement over one pass of its active loans and their states: each
+ * loan whose state does not hold on asOf is either carried forward by time alone (advanceStates) or
+ * recomputed from its instalments: a loan without a state, one whose ledger or product terms changed
+ * since, one that time alone cannot carry. Returns how many of each it wrote.
  */
-async function advanceStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<number> {
+function refreshStoredStates(asOf: string, scope: BorrowerScope) {
+  return sql<{ advanced: number; recomputed: number }>`
+    WITH current AS MATERIALIZED (
+      SELECT *
+      FROM (SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version, s.ctid AS state_row,
+                   -- Computed before asOf, with the loan's ledger and its product's terms as they are now.
+                   COALESCE(s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date
+                            AND s.ledger_version = l.ledger_version AND s.terms_version = p.terms_version, false) AS advance,
+                   -- No state, or one that does not hold on asOf (no recheck day: it holds for good).
+                   (s.loan_id IS NULL OR s.as_of > ${asOf}::date OR s.recheck_on <= ${asOf}::date
+                    OR s.ledger_version <> l.ledger_version OR s.terms_version <> p.terms_version) IS TRUE AS stale
+            FROM loans l JOIN products p ON p.id = l.product_id
+            LEFT JOIN account_states s ON s.borrower_id = l.borrower_id AND s.loan_id = l.loan_id AND ${borrowerFilter('s.borrower_id', scope)}
+            WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}) c
+      WHERE advance OR stale
+    ),
+    advanced AS (${advanceStates(asOf)}),
+    recomputed AS (
+      ${accountStatesUpsert(asOf, scope, {
+        due: sql`SELECT borrower_id, loan_id, product_id, ledger_version, terms_version FROM current WHERE NOT advance`,
+        firstRefresh: false, onConflict: 'update',
+      })}
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM advanced)::int AS advanced, (SELECT count(*) FROM recomputed)::int AS recomputed`;
+}
+
+/**
+ * Carries forward, by time alone, the states of refreshStoredStates's current rows that may be advanced
+ * to asOf: their episodes, repeat status, grace, amounts due and next due date stay; the DPD and bucket
+ * follow the date, and the late fee is summed again over the late unpaid instalments the state row
+ * lists. Each row is found again where it was read and its conditions are checked on it once more, so
+ * a state that a concurrent writer changed meanwhile is left as that writer wrote it.
+ */
+function advanceStates(asOf: string): RawBuilder<unknown> {
   const dpd = sql`CASE WHEN s.dpd > 0 THEN ${asOf}::date - s.oldest_unpaid_due ELSE 0 END`;
   const lateFee = lateFeeOutstanding(sql.ref('s.grace_days'));
-  const result = await sql`
+  return sql`
     UPDATE account_states s
     SET as_of = ${asOf}::date, dpd = ${dpd}, bucket = ${bucketSql(dpd, sql.ref('p.bucket_bounds'))},
         (late_fee_minor, outstanding_minor) = (
@@ -112,12 +153,11 @@ async function advanceStates(db: Executor, asOf: string, scope: BorrowerScope): 
                 FROM (SELECT 1 AS unpaid, u.unpaid_principal, u.paid_late_fee_minor, ${asOf}::date - u.due_date AS days_late
                       FROM unnest(s.late_due_dates, s.late_unpaid_principal, s.late_paid_fee) AS u(due_date, unpaid_principal, paid_late_fee_minor)) i) f),
         recheck_on = ${asOf}::date + 1, updated_at = now()
-    FROM loans l JOIN products p ON p.id = l.product_id
-    WHERE ${borrowerFilter('s.borrower_id', scope)} AND ${borrowerFilter('l.borrower_id', scope)}
-      AND l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id AND l.status = 'active'
+    FROM current c JOIN products p ON p.id = c.product_id
+    WHERE c.advance AND s.ctid = c.state_row AND s.borrower_id = c.borrower_id AND s.loan_id = c.loan_id
       AND s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date
-      AND s.ledger_version = l.ledger_version AND s.terms_version = p.terms_version`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+      AND s.ledger_version = c.ledger_version AND s.terms_version = c.terms_version
+    RETURNING 1`;
 }
 
 /**
@@ -125,20 +165,9 @@ async function advanceStates(db: Executor, asOf: string, scope: BorrowerScope): 
  * loans then meet their instalments in one hash join over the scope, cheaper than a probe per loan,
  * which is what later refreshes use for the few loans whose states are due.
  */
-function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { firstRefresh: boolean; onConflict: 'update' | 'fail' }): RawBuilder<unknown> {
-  // On a first refresh every active loan is due; later, those without a state that still holds.
-  const stale = options.firstRefresh
-    ? { join: sql``, where: sql`` }
-    : {
-        join: sql`LEFT JOIN account_states s ON s.borrower_id = l.borrower_id AND s.loan_id = l.loan_id AND ${borrowerFilter('s.borrower_id', scope)}`,
-        where: sql`AND (s.loan_id IS NULL OR s.as_of > ${asOf}::date OR s.recheck_on <= ${asOf}::date
-             OR s.ledger_version <> l.ledger_version OR s.terms_version <> p.terms_version)`,
-      };
+function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { due: RawBuilder<unknown>; firstRefresh: boolean; onConflict: 'update' | 'fail' }): RawBuilder<unknown> {
   const due = sql`
-    due AS ${options.firstRefresh ? sql`NOT MATERIALIZED` : sql`MATERIALIZED`} (
-      SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version
-      FROM loans l JOIN products p ON p.id = l.product_id ${stale.join}
-      WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)} ${stale.where}
+    due AS ${options.firstRefresh ? sql`NOT MATERIALIZED` : sql`MATERIALIZED`} (${options.due}
     )`;
   const perLoan = sql`
                COALESCE(sum(i.unpaid) FILTER (WHERE i.days_late > 0), 0) AS overdue,
