@@ -51,7 +51,7 @@ export interface Check {
   actual(view: AccountView): string;
   /**
    * What the test reads: the account alone (its state, loan, borrower, product, step history and
-   * events), or also its contact facts (channels, contacts, promises, arrangement, responses). The
+   * events, promises), or also its contact facts (channels, contacts, arrangement, responses). The
    * cycle loads contact facts only for accounts where a step may still act (see core/screen.ts).
    */
   reads: 'account' | 'contact';
@@ -203,9 +203,9 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
     case 'daysSinceLastContact':
       return rangeCheck('daysSinceLastContact', when.daysSinceLastContact!, (v) => v.daysSinceLastContact, 'account', 'never contacted');
     case 'brokenPromises':
-      return rangeCheck('brokenPromises', when.brokenPromises!, (v) => v.facts.promises.broken, 'contact');
+      return rangeCheck('brokenPromises', when.brokenPromises!, (v) => v.facts.promises.broken, 'account');
     case 'keptPromises':
-      return rangeCheck('keptPromises', when.keptPromises!, (v) => v.facts.promises.kept, 'contact');
+      return rangeCheck('keptPromises', when.keptPromises!, (v) => v.facts.promises.kept, 'account');
     case 'refusals':
       return rangeCheck('refusals', when.refusals!, (v) => v.facts.refusals, 'contact');
     case 'failedAttempts': {
@@ -226,7 +226,7 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
     case 'hasArrangement':
       return booleanCheck('hasArrangement', when.hasArrangement!, 'contact', (v) => v.facts.arrangement.status === 'active', (v) => `arrangement ${v.facts.arrangement.status ?? 'none'}`);
     case 'promiseInForce':
-      return booleanCheck('promiseInForce', when.promiseInForce!, 'contact', (v) => v.promiseInForce, (v) => (v.facts.promises.open ? `open promise due ${v.facts.promises.open.dueOn}` : 'no open promise'));
+      return booleanCheck('promiseInForce', when.promiseInForce!, 'account', (v) => v.promiseInForce, (v) => (v.facts.promises.open ? `open promise due ${v.facts.promises.open.dueOn}` : 'no open promise'));
     case 'hasUsableEmergencyContact':
       return booleanCheck('hasUsableEmergencyContact', when.hasUsableEmergencyContact!, 'contact', (v) => v.hasUsableEmergencyContact, (v) => `${v.facts.emergencyContacts.filter((c) => c.usable).length} usable of ${v.facts.emergencyContacts.length}`);
     case 'reachable':

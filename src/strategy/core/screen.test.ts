@@ -30,7 +30,10 @@ test('every condition filed as reading the account alone reads no contact fact',
   const checks = [...compileConditions(every), ...compileConditions({ anyOf: [{ dpd: { min: 3 } }, { refusals: { min: 1 } }] })];
   assert.equal(checks.length, Object.keys(every).length + 1);
   const onAccount = checks.filter((c) => c.reads === 'account').map((c) => c.label.split(/[ =]/)[0]);
-  assert.deepEqual(onAccount, ['product', 'jurisdiction', 'bucket', 'dpd', 'preDueDays', 'overdueAmount', 'outstandingAmount', 'repeat', 'riskBand', 'flags', 'daysSinceLastContact', 'any']);
+  assert.deepEqual(onAccount, [
+    'product', 'jurisdiction', 'bucket', 'dpd', 'preDueDays', 'overdueAmount', 'outstandingAmount', 'repeat', 'riskBand',
+    'brokenPromises', 'keptPromises', 'flags', 'daysSinceLastContact', 'promiseInForce', 'any',
+  ]);
   for (const overrides of [{}, { dpd: 0, nextDueDate: null, lastContactOn: '2024-03-01', flags: ['dispute' as const] }]) {
     const view = new AccountView(withContactFactsGuarded(makeFacts(overrides)));
     for (const check of checks.filter((c) => c.reads === 'account')) {
@@ -54,6 +57,18 @@ test('outside every window, inside grace, or on hold: ruled out', () => {
   assert.deepEqual(both(doc, { dpd: 2, flags: ['dispute'] }), { may: false, acts: false });
   assert.deepEqual(both(doc, { dpd: 0, nextDueDate: '2024-03-15' }), { may: false, acts: false });
   assert.deepEqual(both(doc, { dpd: 0, nextDueDate: '2024-03-12' }), { may: true, acts: true });
+});
+
+test('a promise in force rules out the steps it stops, and only those; a promise past its day does not', () => {
+  const promised = { asOf: '2024-03-10', dpd: 12, promises: { kept: 0, broken: 0, open: { dueOn: '2024-03-14', amountMinor: 5000 } } };
+  const stopped = strategy([{ id: 'seg', ladder: ladder({ stopWhen: ['paid', 'promise_in_force'] }, { id: 'firm', on: { dpd: { min: 30 } } }) }]);
+  assert.deepEqual(both(stopped, promised), { may: false, acts: false });
+  assert.deepEqual(both(stopped, { ...promised, promises: { kept: 0, broken: 1, open: { dueOn: '2024-03-09', amountMinor: 5000 } } }), { may: true, acts: true });
+  const unstopped = strategy([{ id: 'seg', ladder: ladder({ stopWhen: ['paid'] }) }]);
+  assert.deepEqual(both(unstopped, promised), { may: true, acts: true });
+  // A condition on promises is settled from the account facts too.
+  const onBroken = strategy([{ id: 'seg', ladder: ladder({ when: { brokenPromises: { min: 1 } }, stopWhen: ['paid'] }) }]);
+  assert.deepEqual(both(onBroken, promised), { may: false, acts: false });
 });
 
 test('conditions on contact facts count as possibly met, whatever the contact facts are', () => {

@@ -1,7 +1,7 @@
 // Which accounts may act today, decided from their account facts alone (state, loan, borrower, product,
-// step history, events), before the cycle loads their contact facts (channels, contacts, promises,
+// step history, events, promises), before the cycle loads their contact facts (channels, contacts,
 // arrangement, responses). Most in-scope accounts wait on a cadence, sit between windows or inside a
-// grace period; for them the contact facts would be loaded only to plan nothing.
+// grace period, or have a promise in force; for them the contact facts would be loaded only to plan nothing.
 //
 // The screen follows the evaluator and settles each condition it can from the account facts; whatever
 // depends on contact facts counts as possibly met. So it answers no only when the full evaluation
@@ -16,14 +16,14 @@ import type { StopCondition } from './schema.ts';
 
 /** The facts loaded only for accounts that may act. */
 export const CONTACT_FACTS = [
-  'channels', 'emergencyContacts', 'promises', 'arrangement', 'refusals', 'selfInitiatedContacts', 'lastResponseOn', 'unansweredContacts',
+  'channels', 'emergencyContacts', 'arrangement', 'refusals', 'selfInitiatedContacts', 'lastResponseOn', 'unansweredContacts',
 ] as const;
 export type ContactFacts = Pick<AccountFacts, (typeof CONTACT_FACTS)[number]>;
 /** What the cycle knows of an account before its contact facts are loaded. */
 export type AccountCoreFacts = Omit<AccountFacts, (typeof CONTACT_FACTS)[number]>;
 
-/** Stop conditions the account facts settle; the others read promises and arrangements. */
-const ACCOUNT_STOPS: ReadonlySet<StopCondition> = new Set<StopCondition>(['paid', 'hold']);
+/** Stop conditions the account facts settle; the other reads the arrangement. */
+const ACCOUNT_STOPS: ReadonlySet<StopCondition> = new Set<StopCondition>(['paid', 'hold', 'promise_in_force']);
 
 function stepMayFire(step: CompiledStep, strategy: CompiledStrategy, view: AccountView): boolean {
   const fires = triggerFires(step, view);

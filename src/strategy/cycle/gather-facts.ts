@@ -1,7 +1,7 @@
 // Loads the AccountFacts of every in-scope account of one chunk of borrowers, set-based: one or two
 // statements per chunk whatever its size, never one per account. The account facts (state, loan,
-// borrower, product, step history, events) come first; the contact facts (contact points, emergency
-// contacts, promises, arrangement, contact outcomes) either with them, or in a second statement for the
+// borrower, product, step history, events, promises) come first; the contact facts (contact points,
+// emergency contacts, arrangement, contact outcomes) either with them, or in a second statement for the
 // accounts a screen lets through only: the daily cycle screens out those no step can act on today
 // (core/screen.ts).
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
@@ -68,6 +68,8 @@ interface AccountParts {
   history: Part;
   /** loan, event, kind, day; by loan, oldest first. */
   events: Part;
+  /** loan, kept, broken, open promise due, its amount; one row per loan. */
+  promises: Part;
 }
 
 /** The contact facts statement's parts. */
@@ -76,8 +78,6 @@ interface ContactParts {
   points: Part;
   /** borrower, contact, name, relation, usable; by borrower. */
   contacts: Part;
-  /** loan, kept, broken, open promise due, its amount; one row per loan. */
-  promises: Part;
   /** loan, status, kind, missed payments: the loan's latest arrangement. */
   arrangements: Part;
   /** borrower, loan, channel, party, outcome, local day; by borrower, oldest first. */
@@ -193,7 +193,16 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
                    FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id
                    WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date
                      AND e.kind <> 'payment_posted'
-                   ORDER BY e.loan_id, e.occurred_on, e.event_id) q)
+                   ORDER BY e.loan_id, e.occurred_on, e.event_id) q),
+      'promises', (SELECT json_build_array(${columnsOf(['loan_id', 'kept', 'broken', 'open_due', 'open_amount'])}) FROM (
+                     SELECT r.loan_id,
+                            count(*) FILTER (WHERE r.status = 'kept') AS kept,
+                            count(*) FILTER (WHERE r.status = 'broken') AS broken,
+                            min(r.due_on) FILTER (WHERE r.status = 'open' AND r.due_on >= ${asOf}::date) AS open_due,
+                            (array_agg(r.amount_minor ORDER BY r.due_on) FILTER (WHERE r.status = 'open' AND r.due_on >= ${asOf}::date))[1] AS open_amount
+                     FROM promises r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
+                     WHERE ${inRange('r.borrower_id')}
+                     GROUP BY r.loan_id) q)
       ${withContacts ? sql`, ${contactParts(scope)}` : sql``}
     )::text AS facts`;
 }
@@ -225,15 +234,6 @@ function contactParts(scope: FactsScope): RawBuilder<unknown> {
                      FROM emergency_contacts c JOIN who w ON w.borrower_id = c.borrower_id
                      WHERE ${inRange('c.borrower_id')}
                      ORDER BY c.borrower_id, c.contact_id) q),
-      'promises', (SELECT json_build_array(${columnsOf(['loan_id', 'kept', 'broken', 'open_due', 'open_amount'])}) FROM (
-                     SELECT r.loan_id,
-                            count(*) FILTER (WHERE r.status = 'kept') AS kept,
-                            count(*) FILTER (WHERE r.status = 'broken') AS broken,
-                            min(r.due_on) FILTER (WHERE r.status = 'open' AND r.due_on >= ${asOf}::date) AS open_due,
-                            (array_agg(r.amount_minor ORDER BY r.due_on) FILTER (WHERE r.status = 'open' AND r.due_on >= ${asOf}::date))[1] AS open_amount
-                     FROM promises r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
-                     WHERE ${inRange('r.borrower_id')}
-                     GROUP BY r.loan_id) q),
       'arrangements', (SELECT json_build_array(${columnsOf(['loan_id', 'status', 'kind', 'missed_payments'])}) FROM (
                          SELECT DISTINCT ON (r.loan_id) r.loan_id, r.status, r.kind, r.missed_payments
                          FROM arrangements r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
@@ -410,6 +410,8 @@ export async function gatherScreenedFacts(
     strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [], lastOn: hLastOn ?? [], episodeDaysAgo: hEpisodeDays ?? [],
   } as HistoryColumns;
   const [, eId, eKind, eOn] = g.events as Array<unknown[]>;
+  const promiseOf = rangesBy(g.promises, 0);
+  const [, rKept, rBroken, rOpenDue, rOpenAmount] = g.promises as Array<unknown[]>;
 
   const cores: AccountCoreFacts[] = [];
   for (let row = 0; row < loans.length; row++) {
@@ -419,6 +421,7 @@ export async function gatherScreenedFacts(
     const [eventsFrom, eventsTo] = eventsOf.get(loanId) ?? NO_ROWS;
     const events: AccountFacts['events'] = [];
     for (let i = eventsFrom; i < eventsTo; i++) events.push({ eventId: eId[i] as number, kind: eKind[i] as AccountEventKind, occurredOn: eOn[i] as string });
+    const promise = promiseOf.get(loanId)?.[0];
     const core: AccountCoreFacts = {
       borrowerId: a('borrower_id'),
       loanId,
@@ -447,6 +450,11 @@ export async function gatherScreenedFacts(
       lastContactOn: lastContactOf(h, history),
       events,
       stepHistory: stepHistoryOf(h, history),
+      promises: {
+        kept: promise === undefined ? 0 : (rKept[promise] as number),
+        broken: promise === undefined ? 0 : (rBroken[promise] as number),
+        open: promise !== undefined && rOpenDue[promise] ? { dueOn: rOpenDue[promise] as string, amountMinor: (rOpenAmount[promise] as number | null) ?? 0 } : null,
+      },
     };
     cores.push(core);
   }
@@ -475,7 +483,6 @@ export async function gatherScreenedFacts(
 function contactFactsReader(k: ContactParts, h: HistoryColumns, historyOf: Map<number, readonly [number, number]>): (core: AccountCoreFacts) => ContactFacts {
   const pointsOf = rangesBy(k.points, 0);
   const contactsOf = rangesBy(k.contacts, 0);
-  const promiseOf = rangesBy(k.promises, 0);
   const arrangementOf = rangesBy(k.arrangements, 0);
   const outcomesOf = rangesBy(k.outcomes, 0);
   const [, pId, pKind, pConsent] = k.points;
@@ -485,14 +492,12 @@ function contactFactsReader(k: ContactParts, h: HistoryColumns, historyOf: Map<n
     outcomeLoan: oLoan ?? [], outcomeChannel: oChannel ?? [], outcomeParty: oParty ?? [], outcome: oOutcome ?? [], outcomeDay: oDay ?? [],
   } as ContactColumns;
   const [, cId, cName, cRelation, cUsable] = k.contacts as Array<unknown[]>;
-  const [, rKept, rBroken, rOpenDue, rOpenAmount] = k.promises as Array<unknown[]>;
   const [, aStatus, aKind, aMissed] = k.arrangements as Array<unknown[]>;
 
   return (core) => {
     const { borrowerId, loanId } = core;
     const history = historyOf.get(loanId) ?? NO_ROWS;
     const [contactsFrom, contactsTo] = contactsOf.get(borrowerId) ?? NO_ROWS;
-    const promise = promiseOf.get(loanId)?.[0];
     const arrangement = arrangementOf.get(loanId)?.[0];
     const emergencyContacts: AccountFacts['emergencyContacts'] = [];
     for (let i = contactsFrom; i < contactsTo; i++) {
@@ -501,11 +506,6 @@ function contactFactsReader(k: ContactParts, h: HistoryColumns, historyOf: Map<n
     const contact: ContactFacts = {
       ...contactFacts(c, core.asOf, loanId, pointsOf.get(borrowerId) ?? NO_ROWS, outcomesOf.get(borrowerId) ?? NO_ROWS, h, history),
       emergencyContacts,
-      promises: {
-        kept: promise === undefined ? 0 : (rKept[promise] as number),
-        broken: promise === undefined ? 0 : (rBroken[promise] as number),
-        open: promise !== undefined && rOpenDue[promise] ? { dueOn: rOpenDue[promise] as string, amountMinor: (rOpenAmount[promise] as number | null) ?? 0 } : null,
-      },
       arrangement: {
         status: arrangement === undefined ? null : (aStatus[arrangement] as AccountFacts['arrangement']['status']),
         kind: arrangement === undefined ? null : (aKind[arrangement] as string | null),
