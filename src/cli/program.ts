@@ -1,27 +1,42 @@
 // The `overdue` command line: wiring only, each command lives in commands/ and calls a use-case.
 // main.ts is the entry that runs it.
 import { Command, CommanderError } from 'commander';
-import { registerDatabaseCommands } from './commands/db.ts';
-import { registerStatusCommand } from './commands/status.ts';
-import { registerDemoCommands } from './commands/demo.ts';
-import { registerImportCommands } from './commands/import.ts';
-import { registerProductCommands } from './commands/products.ts';
-import { registerStrategyCommands } from './commands/strategy.ts';
-import { registerCycleCommands, registerExplainCommands } from './commands/cycle.ts';
-import { registerStartCommand } from './commands/start.ts';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * The command modules, in the order help lists them, with the top-level commands each registers or
+ * extends. A run loads only the modules of the command it names (the daily cycle need not load the
+ * HTTP server); help, the version or an unknown command load them all.
+ */
+const MODULES: Array<{ commands: string[]; load: () => Promise<Register[]> }> = [
+  { commands: ['db'], load: async () => [(await import('./commands/db.ts')).registerDatabaseCommands] },
+  { commands: ['status'], load: async () => [(await import('./commands/status.ts')).registerStatusCommand] },
+  { commands: ['demo'], load: async () => [(await import('./commands/demo.ts')).registerDemoCommands] },
+  { commands: ['strategy', 'explain'], load: async () => [(await import('./commands/strategy.ts')).registerStrategyCommands] },
+  { commands: ['products'], load: async () => [(await import('./commands/products.ts')).registerProductCommands] },
+  { commands: ['import'], load: async () => [(await import('./commands/import.ts')).registerImportCommands] },
+  { commands: ['cycle'], load: async () => [(await import('./commands/cycle.ts')).registerCycleCommands] },
+  // explain, and strategy diff (added to the strategy command registered above).
+  { commands: ['explain', 'strategy'], load: async () => [(await import('./commands/cycle.ts')).registerExplainCommands] },
+  { commands: ['start'], load: async () => [(await import('./commands/start.ts')).registerStartCommand] },
+];
+
+/** The program with the commands argv can reach (all of them when it names none that exists). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('overdue')
     .description('Overdue: overdue-account collection for consumer-credit platforms')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerDatabaseCommands, registerStatusCommand, registerDemoCommands, registerStrategyCommands, registerProductCommands, registerImportCommands, registerCycleCommands, registerExplainCommands, registerStartCommand]) register(program);
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  const wanted = MODULES.filter((m) => named !== undefined && m.commands.includes(named));
+  for (const module of wanted.length > 0 ? wanted : MODULES) for (const register of await module.load()) register(program);
   return program;
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

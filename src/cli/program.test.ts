@@ -1,0 +1,17 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildProgram } from './program.ts';
+
+const names = async (argv: string[]) => (await buildProgram(argv)).commands.map((c) => c.name());
+const ALL = ['db', 'status', 'demo', 'strategy', 'products', 'import', 'cycle', 'explain', 'start'];
+
+test('a run registers the command it names, help and unknown commands see every command', async () => {
+  assert.deepEqual(await names(['cycle', '--as-of', '2024-03-01']), ['cycle']);
+  assert.deepEqual(await names(['explain', 'L1']), ['strategy', 'explain']);
+  assert.deepEqual(await names([]), ALL);
+  assert.deepEqual(await names(['--help']), ALL);
+  assert.deepEqual(await names(['help', 'cycle']), ALL);
+  assert.deepEqual(await names(['bogus']), ALL);
+  const strategy = (await buildProgram(['strategy', 'diff'])).commands.find((c) => c.name() === 'strategy')!;
+  assert.deepEqual(strategy.commands.map((c) => c.name()), ['validate', 'activate', 'list', 'show', 'diff']);
+});
