@@ -2,7 +2,7 @@
 // when a URL is given. Both are driven through the same Kysely dialect, so every query runs unchanged.
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import type { DB } from './types.ts';
 
@@ -123,6 +123,8 @@ class EmbeddedPool {
 
 async function openEmbedded(dataDir: string): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  // Loaded only when the embedded database is used: a server deployment never needs it.
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = new PGlite(dataDir, {
     parsers: { [INT8]: parseInt8, [DATE]: parseDate, [NUMERIC]: (v: string) => v },
   });

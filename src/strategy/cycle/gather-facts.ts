@@ -8,7 +8,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
 import { addDays, daysBetween, maxDate, minDate } from '../../platform/core/calendar.ts';
-import { CONTACT_KIND_OF_CHANNEL } from '../../ledger/index.ts';
+import { CONTACT_KIND_OF_CHANNEL } from '../../ledger/core/contact-points.ts';
 import {
   CHANNELS, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
 } from '../core/facts.ts';
