@@ -34,6 +34,8 @@ export interface CompiledStep {
   historyKey: string;
   trigger: StepTrigger;
   checks: Check[];
+  /** The checks' labels, which every action's reason lists. */
+  labels: string[];
   every: number | null;
   maxTimes: number | null;
   stops: readonly StopCondition[];
@@ -44,6 +46,8 @@ export interface CompiledStep {
 export interface CompiledSegment {
   id: string;
   checks: Check[];
+  /** The checks' labels, which every action's reason lists. */
+  labels: string[];
   ladder: CompiledStep[];
 }
 
@@ -152,11 +156,13 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
       if (trigger.kind === 'event') eventKinds.add(trigger.event);
       // Without `every`, a DPD step fires once per episode; an event step once per event.
       const maxTimes = step.maxTimes ?? (trigger.kind === 'dpd' && step.every === undefined ? 1 : null);
+      const checks = compileConditions(step.when);
       return {
         id: step.id,
         historyKey: `${doc.id}/${step.id}`,
         trigger,
-        checks: compileConditions(step.when),
+        checks,
+        labels: checks.map((c) => c.label),
         every: step.every ?? null,
         maxTimes: trigger.kind === 'pre_due' ? null : maxTimes,
         stops: step.stopWhen ?? segmentStops,
@@ -171,9 +177,11 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
       holdFlags: doc.defaults?.holdFlags ?? DEFAULT_HOLD_FLAGS,
       segments: doc.segments.map((segment) => {
         const stops = segment.stopWhen ?? defaultStops;
+        const checks = compileConditions(segment.when);
         return {
           id: segment.id,
-          checks: compileConditions(segment.when),
+          checks,
+          labels: checks.map((c) => c.label),
           ladder: [...segment.ladder, ...(doc.sharedLadder ?? [])].map((step) => compileStep(step, stops)),
         };
       }),

@@ -216,26 +216,29 @@ function planAction(action: CompiledAction, step: CompiledStep, ctx: StepContext
       trigger,
       ...(match.event ? { eventId: match.event.eventId } : {}),
       ...(channelChoice !== undefined ? { channelChoice } : {}),
-      conditions: [...ctx.segmentLabels, ...step.checks.map((c) => c.label), match.text],
+      conditions: [...ctx.segmentLabels, ...step.labels, match.text],
     },
     payload,
   };
 }
 
+/** What an untraced step that plans nothing returns: one shared, frozen outcome. */
+const QUIET: StepOutcome = Object.freeze({ reason: '', actions: Object.freeze([]) as unknown as PlannedAction[] });
+
 function evaluateStep(step: CompiledStep, ctx: StepContext): StepOutcome {
   const { view, traced } = ctx;
   const event = triggerFires(step, view);
-  if (event === false) return { reason: traced ? triggerMiss(step, view) : '', actions: [] };
+  if (event === false) return traced ? { reason: triggerMiss(step, view), actions: [] } : QUIET;
   for (const stop of step.stops) {
     const why = stopReason(stop, step, ctx.strategy, view);
     if (why !== null) return { reason: `stop: ${why}`, stop: why, actions: [] };
   }
   const miss = firstUnmet(step.checks, view);
-  if (miss) return { reason: traced ? unmet(miss, view) : '', actions: [] };
+  if (miss) return traced ? { reason: unmet(miss, view), actions: [] } : QUIET;
   const responded = view.facts.lastResponseOn;
   if (step.quietAfterResponseDays !== null && responded !== null && daysBetween(responded, view.facts.asOf) < step.quietAfterResponseDays)
-    return { reason: traced ? `quiet: borrower responded on ${responded}, no contact for ${step.quietAfterResponseDays} days` : '', actions: [] };
-  if (cadenceBlockOf(step, view, event) !== null) return { reason: traced ? cadenceBlock(step, view, event)! : '', actions: [] };
+    return traced ? { reason: `quiet: borrower responded on ${responded}, no contact for ${step.quietAfterResponseDays} days`, actions: [] } : QUIET;
+  if (cadenceBlockOf(step, view, event) !== null) return traced ? { reason: cadenceBlock(step, view, event)!, actions: [] } : QUIET;
 
   // The step fires: its trigger's words go into every action's reason.
   const match = { text: triggerText(step, view, event), event };
@@ -277,7 +280,7 @@ export function evaluateAccount(facts: AccountFacts, set: ActiveStrategySet, opt
   });
   if (!segment) return { ...routed, reason: traced ? `route ${route.id}, no segment of ${strategy.id} matches: ${misses.join('; ')}` : '' };
 
-  const ctx: StepContext = { view, traced, strategy, arm: assignment.arm, segmentId: segment.id, segmentLabels: segment.checks.map((c) => c.label), borrowerPayloads: {} };
+  const ctx: StepContext = { view, traced, strategy, arm: assignment.arm, segmentId: segment.id, segmentLabels: segment.labels, borrowerPayloads: {} };
   const steps: StepTrace[] = [];
   const actions: PlannedAction[] = [];
   let stoppedBy: string | null = null;

@@ -187,7 +187,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
                       AND x.status NOT IN ('cancelled', 'blocked')
                     -- In the order of the actions_history index: an index-only scan, no sort.
                     GROUP BY x.borrower_id, x.loan_id, x.strategy_id, x.step_id, x.channel, x.party
-                    ORDER BY x.borrower_id, x.loan_id) q),
+                    ORDER BY x.borrower_id, x.loan_id, x.strategy_id, x.step_id) q),
       'events', (SELECT json_build_array(${columnsOf(['loan_id', 'event_id', 'kind', 'occurred_on'])}) FROM (
                    SELECT e.loan_id, e.event_id, e.kind, e.occurred_on
                    FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id
@@ -247,11 +247,19 @@ function contactParts(scope: FactsScope): RawBuilder<unknown> {
                    WHERE day <= ${asOf}::date)`;
 }
 
+/**
+ * Whole numbers as a PostgreSQL array literal, written in one join: the driver's own conversion of a
+ * JavaScript array escapes and concatenates element by element.
+ */
+function idList(ids: readonly number[]): string {
+  return `{${ids.join(',')}}`;
+}
+
 /** The contact facts of the given accounts of a chunk, which come as arrays. */
 function contactsQuery(scope: FactsScope, accounts: ContactScope): RawBuilder<unknown> {
   return sql`
-    WITH acc AS MATERIALIZED (SELECT * FROM unnest(${accounts.borrowerOfLoan}::bigint[], ${accounts.loans}::bigint[]) AS a(borrower_id, loan_id)),
-    who AS MATERIALIZED (SELECT * FROM unnest(${accounts.borrowers}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone))
+    WITH acc AS MATERIALIZED (SELECT * FROM unnest(${idList(accounts.borrowerOfLoan)}::bigint[], ${idList(accounts.loans)}::bigint[]) AS a(borrower_id, loan_id)),
+    who AS MATERIALIZED (SELECT * FROM unnest(${idList(accounts.borrowers)}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone))
     SELECT json_build_object(${contactParts(scope)})::text AS facts`;
 }
 
@@ -335,20 +343,38 @@ function contactFacts(c: ContactColumns, asOf: string, loanId: number, points: r
   return { channels, refusals, selfInitiatedContacts, lastResponseOn, unansweredContacts: unansweredSince(h, history, lastResponseOn, asOf) };
 }
 
-/** Each step's last firing and the number of distinct days it fired in the current episode. */
+/**
+ * Each step's last firing and the number of distinct days it fired in the current episode. A step's
+ * rows (one per channel and party) come together, each with its days in order, so the common case of
+ * one row needs no set.
+ */
 function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number]): AccountFacts['stepHistory'] {
-  const byStep = new Map<string, { last: string; days: Set<number> }>();
-  for (let i = start; i < end; i++) {
-    const key = `${h.strategy[i]}/${h.step[i]}`;
-    const lastOn = h.lastOn[i];
-    const entry = byStep.get(key) ?? { last: lastOn, days: new Set<number>() };
-    if (lastOn > entry.last) entry.last = lastOn;
-    for (const ago of h.episodeDaysAgo[i] ?? []) entry.days.add(ago);
-    byStep.set(key, entry);
-  }
   const stepHistory: AccountFacts['stepHistory'] = {};
-  for (const [key, { last, days }] of byStep) stepHistory[key] = { lastFiredOn: last, timesInEpisode: days.size };
+  for (let i = start; i < end; ) {
+    const strategy = h.strategy[i];
+    const step = h.step[i];
+    let j = i + 1;
+    while (j < end && h.strategy[j] === strategy && h.step[j] === step) j++;
+    let last = h.lastOn[i];
+    for (let k = i + 1; k < j; k++) if (h.lastOn[k] > last) last = h.lastOn[k];
+    stepHistory[`${strategy}/${step}`] = { lastFiredOn: last, timesInEpisode: distinctDays(h.episodeDaysAgo, i, j) };
+    i = j;
+  }
   return stepHistory;
+}
+
+/** Distinct days over rows [from, to) of day lists each in order. */
+function distinctDays(lists: HistoryColumns['episodeDaysAgo'], from: number, to: number): number {
+  if (to - from === 1) {
+    const days = lists[from];
+    if (days === null) return 0;
+    let n = 0;
+    for (let k = 0; k < days.length; k++) if (k === 0 || days[k] !== days[k - 1]) n++;
+    return n;
+  }
+  const days = new Set<number>();
+  for (let r = from; r < to; r++) for (const day of lists[r] ?? []) days.add(day);
+  return days.size;
 }
 
 function contactScopeOf(passed: readonly AccountCoreFacts[]): ContactScope {
