@@ -13,6 +13,8 @@ export interface Database {
   readonly kind: DatabaseKind;
   /** How many statements may usefully run at once (1 on the embedded database). */
   readonly concurrency: number;
+  /** The server's connection string, for another thread or process to open its own connections. */
+  readonly url?: string;
   /** Runs a multi-statement SQL script (migrations, bulk maintenance). */
   runScript(sqlText: string): Promise<void>;
   close(): Promise<void>;
@@ -68,6 +70,7 @@ async function openServer(url: string, poolSize: number): Promise<Database> {
     db,
     kind: 'server',
     concurrency: Math.max(1, poolSize - 1),
+    url,
     async runScript(sqlText) {
       const client = await pool.connect();
       try {

@@ -17,6 +17,7 @@ import { mayAct } from '../core/screen.ts';
 import { loadActiveSet } from '../strategy-store.ts';
 import { gatherScreenedFacts, type ContactFactsLoading } from './gather-facts.ts';
 import { persistActions, type ActionToPersist, type PersistCount } from './persist-actions.ts';
+import { runWorkerThread } from './worker-thread.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
 const OPEN_END = 2 ** 53 - 1;
@@ -49,6 +50,8 @@ export interface CycleOptions {
   chunkBorrowers?: number;
   /** Name recorded on the chunks this process finishes. */
   workerName?: string;
+  /** Run the workers beyond the first on threads of their own when the database allows (default true). */
+  threads?: boolean;
 }
 
 export interface ChunkCounts {
@@ -118,7 +121,7 @@ export async function borrowerIdSpan(db: Kysely<DB>): Promise<{ lo: number; hi: 
 }
 
 /** Lays the day out in chunks once; later runs and other processes find it there. */
-async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<void> {
+export async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<void> {
   const { db } = database;
   const { lo, hi } = await borrowerIdSpan(db);
   const count = Math.max(1, Math.ceil((hi - lo) / chunkBorrowers));
@@ -205,6 +208,53 @@ export async function summarizeCycle(database: Database, asOf: string): Promise<
   };
 }
 
+/** What one worker added by claiming and finishing chunks. */
+export interface WorkerTotals {
+  chunks: number;
+  accounts: number;
+  evaluated: number;
+  newActions: number;
+}
+
+/**
+ * One worker's loop: claims the day's next free chunk and processes it, each in its own transaction,
+ * until none is left; waits for chunks other processes hold, and takes over any whose worker died.
+ */
+export async function workChunks(
+  database: Database, asOf: string, set: ActiveStrategySet, name: string, judge?: ContactJudge, log?: (line: string) => void,
+): Promise<WorkerTotals> {
+  const totals: WorkerTotals = { chunks: 0, accounts: 0, evaluated: 0, newActions: 0 };
+  let last: ChunkCounts | null = null;
+  for (;;) {
+    const loading = contactFactsLoading(last);
+    const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, asOf, set, name, judge, loading));
+    if (!counts) {
+      // Nothing free to claim: either all done, or other processes hold the rest. Wait for them, and
+      // take over any chunk whose worker died (its lock is released with its transaction).
+      if ((await pendingChunks(database, asOf)) === 0) return totals;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    last = counts;
+    const planned = counts.planned.reduce((n, p) => n + p.count, 0);
+    totals.chunks++;
+    totals.accounts += counts.accounts;
+    totals.evaluated += counts.evaluated;
+    totals.newActions += planned;
+    log?.(`chunk done by ${name}: ${counts.accounts} accounts, ${counts.evaluated} evaluated, ${planned} new actions`);
+  }
+}
+
+/**
+ * Whether the workers beyond the first run on threads of their own. Each worker's JavaScript (facts,
+ * evaluation, the rows to persist) then runs beside the others' instead of taking turns on one thread,
+ * which keeps every core busy as workers are added. It needs a server (the embedded database is one
+ * connection in this process) and the default compliance judge (a judge passed in cannot cross threads).
+ */
+function workerThreadsFor(database: Database, workers: number, deps: CycleDeps, options: CycleOptions): boolean {
+  return (options.threads ?? true) && workers > 1 && database.kind === 'server' && database.url !== undefined && deps.judge === undefined;
+}
+
 export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<CycleReport> {
   const started = performance.now();
   const { database } = deps;
@@ -214,30 +264,23 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const { set, activationId } = active;
   await layOutCycle(database, options.asOf, activationId, options.chunkBorrowers ?? DEFAULT_CHUNK_BORROWERS);
 
-  const now = { accounts: 0, evaluated: 0, newActions: 0, chunks: 0 };
   const workers = Math.max(1, options.workers ?? Math.min(2, database.concurrency));
-  const loop = async (index: number) => {
-    const name = workers > 1 ? `${worker}#${index}` : worker;
-    let last: ChunkCounts | null = null;
-    for (;;) {
-      const loading = contactFactsLoading(last);
-      const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, options.asOf, set, name, deps.judge, loading));
-      if (!counts) {
-        // Nothing free to claim: either all done, or other processes hold the rest. Wait for them, and
-        // take over any chunk whose worker died (its lock is released with its transaction).
-        if ((await pendingChunks(database, options.asOf)) === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        continue;
-      }
-      last = counts;
-      now.chunks++;
-      now.accounts += counts.accounts;
-      now.evaluated += counts.evaluated;
-      now.newActions += counts.planned.reduce((n, p) => n + p.count, 0);
-      deps.log?.(`chunk done by ${name}: ${counts.accounts} accounts, ${counts.evaluated} evaluated, ${counts.planned.reduce((n, p) => n + p.count, 0)} new actions`);
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, (_, i) => loop(i)));
+  const nameOf = (index: number) => (workers > 1 ? `${worker}#${index}` : worker);
+  // The first worker runs here; with threads, the others start on theirs meanwhile (loading their
+  // modules while this one already works).
+  const others = workerThreadsFor(database, workers, deps, options)
+    ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, name: nameOf(i + 1) }, deps.log))
+    : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, options.asOf, set, nameOf(i + 1), deps.judge, deps.log));
+  const results = await Promise.allSettled([workChunks(database, options.asOf, set, nameOf(0), deps.judge, deps.log), ...others]);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const now = { accounts: 0, evaluated: 0, newActions: 0, chunks: 0 };
+  for (const r of results as Array<PromiseFulfilledResult<WorkerTotals>>) {
+    now.chunks += r.value.chunks;
+    now.accounts += r.value.accounts;
+    now.evaluated += r.value.evaluated;
+    now.newActions += r.value.newActions;
+  }
   await analyzeStatesIfStale(database.db, now.accounts);
 
   const summary = await summarizeCycle(database, options.asOf);

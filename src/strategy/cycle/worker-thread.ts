@@ -1,0 +1,56 @@
+// A cycle worker on a thread of its own: it opens its own connection to the server, loads the active
+// strategy set (the one the day was laid out with, or it refuses), and works the day's chunks like any
+// other worker. The thread that started it receives its log lines and, at the end, its totals.
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { WorkerTotals } from './run-cycle.ts';
+
+export interface WorkerThreadData {
+  url: string;
+  asOf: string;
+  activationId: number;
+  name: string;
+}
+
+type WorkerMessage = { log: string } | { totals: WorkerTotals } | { error: string };
+
+/** Starts a worker thread and resolves with its totals once the day has no chunk left for it. */
+export function runWorkerThread(data: WorkerThreadData, log?: (line: string) => void): Promise<WorkerTotals> {
+  return new Promise((resolve, reject) => {
+    const thread = new Worker(new URL(import.meta.url), { workerData: data });
+    let totals: WorkerTotals | null = null;
+    let error: Error | null = null;
+    thread.on('message', (message: WorkerMessage) => {
+      if ('log' in message) log?.(message.log);
+      else if ('totals' in message) totals = message.totals;
+      else error = new Error(`cycle worker ${data.name}: ${message.error}`);
+    });
+    thread.on('error', (e) => (error ??= e));
+    thread.on('exit', (code) => {
+      if (error) reject(error);
+      else if (totals) resolve(totals);
+      else reject(new Error(`cycle worker ${data.name} stopped (exit code ${code}) before it finished`));
+    });
+  });
+}
+
+async function work(data: WorkerThreadData, port: NonNullable<typeof parentPort>): Promise<void> {
+  const [{ openDatabase }, { loadActiveSet }, { workChunks }] = await Promise.all([
+    import('../../platform/db/connect.ts'), import('../strategy-store.ts'), import('./run-cycle.ts'),
+  ]);
+  const database = await openDatabase({ url: data.url, poolSize: 1 });
+  try {
+    const active = await loadActiveSet(database.db);
+    if (active?.activationId !== data.activationId) {
+      throw new Error(`the active strategy set changed during the cycle (laid out with activation ${data.activationId}, now ${active?.activationId ?? 'none'})`);
+    }
+    const totals = await workChunks(database, data.asOf, active.set, data.name, undefined, (line) => port.postMessage({ log: line }));
+    port.postMessage({ totals });
+  } finally {
+    await database.close();
+  }
+}
+
+if (!isMainThread && parentPort && (workerData as WorkerThreadData | null)?.activationId !== undefined) {
+  const port = parentPort;
+  work(workerData as WorkerThreadData, port).catch((e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) }));
+}

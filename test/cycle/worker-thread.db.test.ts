@@ -1,0 +1,58 @@
+// A cycle worker on a thread of its own (cycle/worker-thread.ts) opens its own connection, loads the
+// day's strategy set and works the chunks: it plans exactly what evaluating every account plans, and
+// refuses a day laid out under another activation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { seedPortfolio, ensureDemoProducts } from '../../src/demo/index.ts';
+import { refreshDelinquency } from '../../src/delinquency/index.ts';
+import { gatherFacts, loadActiveSet, loadStrategyDirectory, planChunk, runCycle, saveAndActivate, scopeOf } from '../../src/strategy/index.ts';
+import { layOutCycle } from '../../src/strategy/cycle/run-cycle.ts';
+import { runWorkerThread } from '../../src/strategy/cycle/worker-thread.ts';
+import { withRollback } from '../../src/strategy/cycle/read-only.ts';
+import { openTestDatabase, testTarget } from '../support/database.ts';
+import { STRATEGIES_DIR } from '../support/scenario.ts';
+
+const AS_OF = '2026-03-20';
+
+test('a worker thread works a laid-out day to the end, planning what full evaluation plans', { skip: testTarget === 'embedded' && 'a worker thread needs a server: PostgreSQL server only', timeout: 300_000 }, async () => {
+  const database = await openTestDatabase();
+  try {
+    await ensureDemoProducts(database.db);
+    await seedPortfolio(database.db, { accounts: 800, seed: 11, asOf: AS_OF });
+    const loaded = loadStrategyDirectory(STRATEGIES_DIR);
+    assert.ok(loaded.ok);
+    await saveAndActivate(database.db, loaded.value, { activatedBy: 'test' });
+    const active = await loadActiveSet(database.db);
+    assert.ok(active);
+    const scope = scopeOf(active.set);
+    const expected = await withRollback(database.db, async (trx) => {
+      await refreshDelinquency(trx, { asOf: AS_OF });
+      const facts = await gatherFacts(trx, { asOf: AS_OF, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct });
+      return planChunk(facts, active.set).rows.map((r) => `${r.borrowerId}|${r.action.idempotencyKey}`).sort();
+    });
+    assert.ok(expected.length > 100, `${expected.length} actions expected`);
+
+    await layOutCycle(database, AS_OF, active.activationId, 150);
+    await assert.rejects(
+      runWorkerThread({ url: database.url!, asOf: AS_OF, activationId: active.activationId + 1, name: 'stale' }),
+      /cycle worker stale: the active strategy set changed during the cycle/,
+    );
+    const lines: string[] = [];
+    const totals = await runWorkerThread({ url: database.url!, asOf: AS_OF, activationId: active.activationId, name: 'thread-a' }, (line) => lines.push(line));
+    const chunks = await sql<{ n: number; by_thread: number }>`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'done' AND worker = 'thread-a')::int AS by_thread FROM cycle_chunks WHERE as_of = ${AS_OF}`.execute(database.db);
+    assert.ok(chunks.rows[0].n > 2);
+    assert.deepEqual({ chunks: totals.chunks, byThread: chunks.rows[0].by_thread, lines: lines.length }, { chunks: chunks.rows[0].n, byThread: chunks.rows[0].n, lines: chunks.rows[0].n });
+    assert.equal(totals.newActions, expected.length);
+    const actual = await sql<{ k: string }>`SELECT borrower_id || '|' || idempotency_key AS k FROM actions WHERE as_of = ${AS_OF}`.execute(database.db);
+    assert.deepEqual(actual.rows.map((r) => r.k).sort(), expected);
+
+    // The day is done: a cycle over it finds nothing left and plans nothing new.
+    const again = await runCycle({ database }, { asOf: AS_OF });
+    assert.ok(again.finished);
+    assert.equal(again.now.newActions, 0);
+  } finally {
+    await database.close();
+  }
+});
