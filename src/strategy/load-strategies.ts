@@ -7,6 +7,7 @@ import { compileStrategySet, type ActiveStrategySet } from './core/compile.ts';
 import type { StrategyFileDocument } from './core/schema.ts';
 import type { Result, StrategyError } from './core/types.ts';
 import { assembleBundle, validateDocument, type StrategyBundle } from './core/validate.ts';
+export { formatStrategyError } from './core/validate.ts';
 
 export interface LoadedDocument {
   file: string;
@@ -97,10 +98,4 @@ export function loadStrategyDirectory(directory: string): Result<LoadedStrategyS
   }
   const set = compileStrategySet(assembled.value, { setVersion: 0, strategyVersions: {} });
   return { ok: true, value: { source: directory, documents, bundle: assembled.value, set } };
-}
-
-/** "strategies/001.yaml:12 segments[0].ladder[1].every: expected ≥ 1, got 0". */
-export function formatStrategyError(error: StrategyError): string {
-  const where = error.line === null ? error.file : `${error.file}:${error.line}`;
-  return `${where}${error.path ? ` ${error.path}` : ''}: ${error.message}`;
 }

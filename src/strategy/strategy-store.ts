@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
 import { compileStrategySet, type ActiveStrategySet } from './core/compile.ts';
-import { assembleBundle, validateDocument, type ValidatedDocument } from './core/validate.ts';
-import { formatStrategyError, type LoadedStrategySet } from './load-strategies.ts';
+import { assembleBundle, formatStrategyError, validateDocument, type ValidatedDocument } from './core/validate.ts';
+import type { LoadedStrategySet } from './load-strategies.ts';
 
 export interface VersionChange {
   strategyId: string;

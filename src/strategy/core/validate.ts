@@ -110,3 +110,9 @@ export function assembleBundle(documents: ValidatedDocument[]): Result<StrategyB
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, value: { set, strategies } };
 }
+
+/** "strategies/001.yaml:12 segments[0].ladder[1].every: expected ≥ 1, got 0". */
+export function formatStrategyError(error: StrategyError): string {
+  const where = error.line === null ? error.file : `${error.file}:${error.line}`;
+  return `${where}${error.path ? ` ${error.path}` : ''}: ${error.message}`;
+}

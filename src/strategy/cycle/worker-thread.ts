@@ -1,6 +1,7 @@
 // A cycle worker on a thread of its own: it opens its own connection to the server, loads the active
 // strategy set (the one the day was laid out with, or it refuses), and works the day's chunks like any
 // other worker. The thread that started it receives its log lines and, at the end, its totals.
+import { enableCompileCache } from 'node:module';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { WorkerTotals } from './run-cycle.ts';
 
@@ -34,6 +35,9 @@ export function runWorkerThread(data: WorkerThreadData, log?: (line: string) => 
 }
 
 async function work(data: WorkerThreadData, port: NonNullable<typeof parentPort>): Promise<void> {
+  // As the command line's entry does for its thread: modules are stripped of their types and compiled
+  // once, not on every run.
+  enableCompileCache();
   const [{ openDatabase }, { loadActiveSet }, { workChunks }] = await Promise.all([
     import('../../platform/db/connect.ts'), import('../strategy-store.ts'), import('./run-cycle.ts'),
   ]);
