@@ -44,11 +44,22 @@ function instalmentsInScope(asOf: string, scope: BorrowerScope): RawBuilder<unkn
     FROM instalments WHERE ${borrowerFilter('borrower_id', scope)})`;
 }
 
-/** Late fee outstanding on one late instalment (joined to its product as p) under the given grace. */
-function lateFeeOutstanding(graceDays: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`CASE WHEN i.unpaid > 0 AND i.days_late > ${graceDays} THEN GREATEST(0,
-      LEAST(p.late_fee_fixed_minor + floor(i.unpaid_principal::numeric * p.late_fee_daily_ppm * (i.days_late - ${graceDays}) / 1000000),
-            p.late_fee_cap_minor) - i.paid_late_fee_minor)::bigint ELSE 0 END`;
+/** One late instalment as lateFeeOutstanding reads it: by default the columns of instalmentsInScope as i. */
+interface LateInstalment {
+  unpaid: RawBuilder<unknown>;
+  daysLate: RawBuilder<unknown>;
+  unpaidPrincipal: RawBuilder<unknown>;
+  paidLateFee: RawBuilder<unknown>;
+}
+const INSTALMENT_IN_SCOPE: LateInstalment = {
+  unpaid: sql`i.unpaid`, daysLate: sql`i.days_late`, unpaidPrincipal: sql`i.unpaid_principal`, paidLateFee: sql`i.paid_late_fee_minor`,
+};
+
+/** Late fee outstanding on one late instalment (its product joined as p) under the given grace. */
+function lateFeeOutstanding(graceDays: RawBuilder<unknown>, i: LateInstalment = INSTALMENT_IN_SCOPE): RawBuilder<unknown> {
+  return sql`CASE WHEN ${i.unpaid} > 0 AND ${i.daysLate} > ${graceDays} THEN GREATEST(0,
+      LEAST(p.late_fee_fixed_minor + floor(${i.unpaidPrincipal}::numeric * p.late_fee_daily_ppm * (${i.daysLate} - ${graceDays}) / 1000000),
+            p.late_fee_cap_minor) - ${i.paidLateFee})::bigint ELSE 0 END`;
 }
 
 /** The bucket of a DPD, as core/buckets.ts bucketOf: width_bucket(dpd − 1, bounds) counts the bounds below dpd. */
@@ -142,16 +153,25 @@ function refreshStoredStates(asOf: string, scope: BorrowerScope) {
  */
 function advanceStates(asOf: string): RawBuilder<unknown> {
   const dpd = sql`CASE WHEN s.dpd > 0 THEN ${asOf}::date - s.oldest_unpaid_due ELSE 0 END`;
-  const lateFee = lateFeeOutstanding(sql.ref('s.grace_days'));
+  const grace = sql.ref('s.grace_days');
+  // The k-th late unpaid instalment the state row lists (every one listed is unpaid: unpaid = 1).
+  const listed = (k: number) => lateFeeOutstanding(grace, {
+    unpaid: sql`1`, daysLate: sql`(${asOf}::date - s.late_due_dates[${sql.lit(k)}])`,
+    unpaidPrincipal: sql`s.late_unpaid_principal[${sql.lit(k)}]`, paidLateFee: sql`s.late_paid_fee[${sql.lit(k)}]`,
+  });
+  const all = lateFeeOutstanding(grace, {
+    unpaid: sql`1`, daysLate: sql`(${asOf}::date - u.due_date)`, unpaidPrincipal: sql`u.unpaid_principal`, paidLateFee: sql`u.paid_late_fee_minor`,
+  });
+  // Most states list one or two late instalments: summed in place, without unnesting the lists.
+  const lateFee = sql`CASE cardinality(s.late_due_dates)
+      WHEN 1 THEN ${listed(1)}
+      WHEN 2 THEN ${listed(1)} + ${listed(2)}
+      ELSE (SELECT COALESCE(sum(${all}), 0)::bigint
+            FROM unnest(s.late_due_dates, s.late_unpaid_principal, s.late_paid_fee) AS u(due_date, unpaid_principal, paid_late_fee_minor)) END`;
   return sql`
     UPDATE account_states s
     SET as_of = ${asOf}::date, dpd = ${dpd}, bucket = ${bucketSql(dpd, sql.ref('p.bucket_bounds'))},
-        (late_fee_minor, outstanding_minor) = (
-          SELECT fee, s.outstanding_minor - s.late_fee_minor + fee
-          FROM (SELECT COALESCE(sum(${lateFee}), 0)::bigint AS fee
-                -- Every instalment listed is unpaid (unpaid = 1 stands for that).
-                FROM (SELECT 1 AS unpaid, u.unpaid_principal, u.paid_late_fee_minor, ${asOf}::date - u.due_date AS days_late
-                      FROM unnest(s.late_due_dates, s.late_unpaid_principal, s.late_paid_fee) AS u(due_date, unpaid_principal, paid_late_fee_minor)) i) f),
+        (late_fee_minor, outstanding_minor) = (SELECT fee, s.outstanding_minor - s.late_fee_minor + fee FROM (SELECT ${lateFee} AS fee) f),
         recheck_on = ${asOf}::date + 1, updated_at = now()
     FROM current c JOIN products p ON p.id = c.product_id
     WHERE c.advance AND s.ctid = c.state_row AND s.borrower_id = c.borrower_id AND s.loan_id = c.loan_id
