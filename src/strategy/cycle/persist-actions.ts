@@ -115,9 +115,9 @@ export async function persistActions(db: Executor, rows: readonly ActionToPersis
       RETURNING borrower_id, action_id, channel, status, strategy_id, step_id
     ),
     queued AS (
+      -- Only actions inserted by this statement, with ids just drawn: no entry can exist for them.
       INSERT INTO outbox (borrower_id, action_id, channel)
       SELECT borrower_id, action_id, channel FROM inserted WHERE status = 'queued'
-      ON CONFLICT DO NOTHING
       RETURNING 1
     )
     SELECT strategy_id, step_id, status, count(*)::int AS count FROM inserted GROUP BY strategy_id, step_id, status
