@@ -112,7 +112,7 @@ interface HistoryColumns {
   channel: Array<string | null>;
   party: string[];
   lastOn: string[];
-  /** The days of the current episode it fired on, as days before asOf (small numbers travel and compare cheaply), earliest first. */
+  /** The days of the current episode it fired on, as days before asOf (small numbers travel and compare cheaply), in no set order. */
   episodeDaysAgo: Array<number[] | null>;
 }
 
@@ -181,7 +181,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
       'accounts', (SELECT json_build_array(${accountFields}) FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_on', 'episode_days'], ['episode_days'])}) FROM (
                     SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, max(x.as_of) AS last_on,
-                           array_agg(${asOf}::date - x.as_of ORDER BY x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
+                           array_agg(${asOf}::date - x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
                     FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id
                     WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
                       AND x.status NOT IN ('cancelled', 'blocked')
@@ -318,7 +318,7 @@ function contactFacts(c: ContactColumns, asOf: string, loanId: number, points: r
     const daysAgo = h.episodeDaysAgo[i];
     if (daysAgo === null) continue;
     const t = tally(channel);
-    const first = addDays(asOf, -daysAgo[0]);
+    const first = addDays(asOf, -maxOf(daysAgo));
     t.firstContactOn = t.firstContactOn === null ? first : minDate(t.firstContactOn, first);
     t.lastContactOn = t.lastContactOn === null ? lastOn : maxDate(t.lastContactOn, lastOn);
   }
@@ -363,18 +363,21 @@ function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number
   return stepHistory;
 }
 
-/** Distinct days over rows [from, to) of day lists each in order. */
+/** Distinct days over rows [from, to) of day lists (one row of one day, the common case, needs no set). */
 function distinctDays(lists: HistoryColumns['episodeDaysAgo'], from: number, to: number): number {
   if (to - from === 1) {
     const days = lists[from];
-    if (days === null) return 0;
-    let n = 0;
-    for (let k = 0; k < days.length; k++) if (k === 0 || days[k] !== days[k - 1]) n++;
-    return n;
+    if (days === null || days.length <= 1) return days?.length ?? 0;
   }
   const days = new Set<number>();
   for (let r = from; r < to; r++) for (const day of lists[r] ?? []) days.add(day);
   return days.size;
+}
+
+function maxOf(values: readonly number[]): number {
+  let max = values[0];
+  for (let k = 1; k < values.length; k++) if (values[k] > max) max = values[k];
+  return max;
 }
 
 function contactScopeOf(passed: readonly AccountCoreFacts[]): ContactScope {
