@@ -13,11 +13,13 @@ export interface WorkerThreadData {
 }
 
 type WorkerMessage = { log: string } | { totals: WorkerTotals } | { error: string };
+/** Marks the data a cycle worker thread is started with, so no other thread mistakes itself for one. */
+const CYCLE_WORKER = 'overdue-cycle-worker';
 
 /** Starts a worker thread and resolves with its totals once the day has no chunk left for it. */
 export function runWorkerThread(data: WorkerThreadData, log?: (line: string) => void): Promise<WorkerTotals> {
   return new Promise((resolve, reject) => {
-    const thread = new Worker(new URL(import.meta.url), { workerData: data });
+    const thread = new Worker(new URL(import.meta.url), { workerData: { ...data, role: CYCLE_WORKER } });
     let totals: WorkerTotals | null = null;
     let error: Error | null = null;
     thread.on('message', (message: WorkerMessage) => {
@@ -54,7 +56,7 @@ async function work(data: WorkerThreadData, port: NonNullable<typeof parentPort>
   }
 }
 
-if (!isMainThread && parentPort && (workerData as WorkerThreadData | null)?.activationId !== undefined) {
+if (!isMainThread && parentPort && (workerData as { role?: unknown } | null)?.role === CYCLE_WORKER) {
   const port = parentPort;
   work(workerData as WorkerThreadData, port).catch((e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) }));
 }
