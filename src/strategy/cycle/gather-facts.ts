@@ -58,7 +58,14 @@ type Part = Array<unknown[] | null>;
 const gathered = (column: string, nested = false) => (nested ? `json_agg(${column})` : `array_agg(${column})`);
 const columnsOf = (names: readonly string[], nested: readonly string[] = []) => sql.raw(names.map((n) => gathered(n, nested.includes(n))).join(', '));
 const accountColumns = sql.raw(ACCOUNT_COLUMNS.map(([name, table]) => `${table}.${name}`).join(', '));
-const accountFields = columnsOf(ACCOUNT_COLUMNS.map(([name]) => `a.${name}`), ['a.flags']);
+/** The accounts part's date columns travel as days before asOf: small numbers are cheaper to write, send and read than dates. */
+const DAYS_BEFORE_AS_OF: ReadonlySet<AccountColumn> = new Set<AccountColumn>(['oldest_unpaid_due', 'next_due_date', 'delinquent_since']);
+function accountFields(asOf: string): RawBuilder<unknown> {
+  return sql.join(ACCOUNT_COLUMNS.map(([name]) => {
+    if (name === 'flags') return sql.raw(gathered('a.flags', true));
+    return DAYS_BEFORE_AS_OF.has(name) ? sql`array_agg(${asOf}::date - ${sql.ref(`a.${name}`)})` : sql.raw(gathered(`a.${name}`));
+  }));
+}
 
 /** The account facts statement's parts. */
 interface AccountParts {
@@ -178,9 +185,9 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
     )${withContacts ? sql`,
     who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc)` : sql``}
     SELECT json_build_object(
-      'accounts', (SELECT json_build_array(${accountFields}) FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a),
+      'accounts', (SELECT json_build_array(${accountFields(asOf)}) FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_on', 'episode_days'], ['episode_days'])}) FROM (
-                    SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, max(x.as_of) AS last_on,
+                    SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, ${asOf}::date - max(x.as_of) AS last_on,
                            array_agg(${asOf}::date - x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
                     FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id
                     WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
@@ -436,12 +443,14 @@ export async function gatherScreenedFacts(
   const eventsOf = rangesBy(g.events, 0);
   const [, hStrategy, hStep, hChannel, hParty, hLastOn, hEpisodeDays] = g.history;
   const h = {
-    strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [], lastOn: hLastOn ?? [], episodeDaysAgo: hEpisodeDays ?? [],
+    strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [],
+    lastOn: ((hLastOn ?? []) as number[]).map((daysAgo) => addDays(asOf, -daysAgo)), episodeDaysAgo: hEpisodeDays ?? [],
   } as HistoryColumns;
   const [, eId, eKind, eOn] = g.events as Array<unknown[]>;
   const promiseOf = rangesBy(g.promises, 0);
   const [, rKept, rBroken, rOpenDue, rOpenAmount] = g.promises as Array<unknown[]>;
 
+  const dateOf = (daysAgo: number | null) => (daysAgo === null ? null : addDays(asOf, -daysAgo));
   const cores: AccountCoreFacts[] = [];
   for (let row = 0; row < loans.length; row++) {
     const a = <T>(name: AccountColumn) => (g.accounts[A[name]] as unknown[])[row] as T;
@@ -467,12 +476,12 @@ export async function gatherScreenedFacts(
       overdueMinor: a('overdue_minor'),
       outstandingMinor: a('outstanding_minor'),
       lateFeeMinor: a('late_fee_minor'),
-      oldestUnpaidDue: a('oldest_unpaid_due'),
-      nextDueDate: a('next_due_date'),
+      oldestUnpaidDue: dateOf(a('oldest_unpaid_due')),
+      nextDueDate: dateOf(a('next_due_date')),
       nextDueMinor: a('next_due_minor'),
       isRepeat: a('is_repeat'),
       graceDays: a('grace_days'),
-      delinquentSince: a('delinquent_since'),
+      delinquentSince: dateOf(a('delinquent_since')),
       riskBand: a('risk_band'),
       flags: a('flags'),
       preferredChannel: a<Channel | null>('preferred_channel') ?? null,
