@@ -87,7 +87,7 @@ interface ContactParts {
   contacts: Part;
   /** loan, status, kind, missed payments: the loan's latest arrangement. */
   arrangements: Part;
-  /** borrower, loan, channel, party, outcome, local day; by borrower, oldest first. */
+  /** borrower, loan, channel, party, outcome, local day (as days before asOf); by borrower, oldest first. */
   outcomes: Part;
 }
 
@@ -246,12 +246,13 @@ function contactParts(scope: FactsScope): RawBuilder<unknown> {
                          FROM arrangements r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
                          WHERE ${inRange('r.borrower_id')} AND r.status <> 'proposed'
                          ORDER BY r.loan_id, r.starts_on DESC, r.arrangement_id DESC) q),
-      'outcomes', (SELECT json_build_array(${columnsOf(['borrower_id', 'loan_id', 'channel', 'party', 'outcome', 'day'])}) FROM (
-                     SELECT o.borrower_id, o.loan_id, o.channel, o.party, o.outcome, (o.occurred_at AT TIME ZONE w.time_zone)::date AS day
+      'outcomes', (SELECT json_build_array(${columnsOf(['borrower_id', 'loan_id', 'channel', 'party', 'outcome', 'days_ago'])}) FROM (
+                     -- The borrower's local day, as days before asOf.
+                     SELECT o.borrower_id, o.loan_id, o.channel, o.party, o.outcome, ${asOf}::date - (o.occurred_at AT TIME ZONE w.time_zone)::date AS days_ago
                      FROM contact_outcomes o JOIN who w ON w.borrower_id = o.borrower_id
                      WHERE ${inRange('o.borrower_id')} AND o.occurred_at >= ${historySince}::date
                      ORDER BY o.borrower_id, o.occurred_at, o.outcome_id) q
-                   WHERE day <= ${asOf}::date)`;
+                   WHERE days_ago >= 0)`;
 }
 
 /**
@@ -498,7 +499,7 @@ export async function gatherScreenedFacts(
   }
   // Contact facts join their account's object: one object per account whatever the loading.
   const complete = (k: ContactParts) => {
-    const contactOf = contactFactsReader(k, h, historyOf);
+    const contactOf = contactFactsReader(asOf, k, h, historyOf);
     return (core: AccountCoreFacts): AccountFacts => Object.assign(core, contactOf(core));
   };
   if (withAccounts) {
@@ -518,7 +519,7 @@ export async function gatherScreenedFacts(
 }
 
 /** Reads an account's contact facts from the contact parts (and its step history rows). */
-function contactFactsReader(k: ContactParts, h: HistoryColumns, historyOf: Map<number, readonly [number, number]>): (core: AccountCoreFacts) => ContactFacts {
+function contactFactsReader(asOf: string, k: ContactParts, h: HistoryColumns, historyOf: Map<number, readonly [number, number]>): (core: AccountCoreFacts) => ContactFacts {
   const pointsOf = rangesBy(k.points, 0);
   const contactsOf = rangesBy(k.contacts, 0);
   const arrangementOf = rangesBy(k.arrangements, 0);
@@ -527,7 +528,8 @@ function contactFactsReader(k: ContactParts, h: HistoryColumns, historyOf: Map<n
   const [, oLoan, oChannel, oParty, oOutcome, oDay] = k.outcomes;
   const c = {
     pointId: pId ?? [], pointKind: pKind ?? [], pointConsent: pConsent ?? [],
-    outcomeLoan: oLoan ?? [], outcomeChannel: oChannel ?? [], outcomeParty: oParty ?? [], outcome: oOutcome ?? [], outcomeDay: oDay ?? [],
+    outcomeLoan: oLoan ?? [], outcomeChannel: oChannel ?? [], outcomeParty: oParty ?? [], outcome: oOutcome ?? [],
+    outcomeDay: ((oDay ?? []) as number[]).map((daysAgo) => addDays(asOf, -daysAgo)),
   } as ContactColumns;
   const [, cId, cName, cRelation, cUsable] = k.contacts as Array<unknown[]>;
   const [, aStatus, aKind, aMissed] = k.arrangements as Array<unknown[]>;
