@@ -3,7 +3,8 @@
 // (contact facts only for accounts a step may act on, see core/screen.ts), evaluate the active
 // strategies, judge every planned contact, persist actions and outbox entries, and mark the chunk done.
 // A killed worker's transaction rolls back and its chunk stays pending; another process claims the
-// next free chunk; idempotency keys make any re-run plan nothing twice.
+// next free chunk; idempotency keys make any re-run plan nothing twice. On a server, the workers beyond
+// the first run on threads of their own (worker-thread.ts).
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { hostname } from 'node:os';
 import type { DB } from '../../platform/db/types.ts';
@@ -50,8 +51,6 @@ export interface CycleOptions {
   chunkBorrowers?: number;
   /** Name recorded on the chunks this process finishes. */
   workerName?: string;
-  /** Run the workers beyond the first on threads of their own when the database allows (default true). */
-  threads?: boolean;
 }
 
 export interface ChunkCounts {
@@ -251,8 +250,8 @@ export async function workChunks(
  * which keeps every core busy as workers are added. It needs a server (the embedded database is one
  * connection in this process) and the default compliance judge (a judge passed in cannot cross threads).
  */
-function workerThreadsFor(database: Database, workers: number, deps: CycleDeps, options: CycleOptions): boolean {
-  return (options.threads ?? true) && workers > 1 && database.kind === 'server' && database.url !== undefined && deps.judge === undefined;
+function workerThreadsFor(database: Database, workers: number, deps: CycleDeps): boolean {
+  return workers > 1 && database.kind === 'server' && database.url !== undefined && deps.judge === undefined;
 }
 
 export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<CycleReport> {
@@ -268,7 +267,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const nameOf = (index: number) => (workers > 1 ? `${worker}#${index}` : worker);
   // The first worker runs here; with threads, the others start on theirs meanwhile (loading their
   // modules while this one already works).
-  const others = workerThreadsFor(database, workers, deps, options)
+  const others = workerThreadsFor(database, workers, deps)
     ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, name: nameOf(i + 1) }, deps.log))
     : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, options.asOf, set, nameOf(i + 1), deps.judge, deps.log));
   const results = await Promise.allSettled([workChunks(database, options.asOf, set, nameOf(0), deps.judge, deps.log), ...others]);
