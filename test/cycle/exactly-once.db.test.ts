@@ -85,7 +85,8 @@ test('a cycle killed mid-run and started again plans every action once', { timeo
     assert.ok(expected.length > 100, `the portfolio should plan a good number of actions, got ${expected.length}`);
     if (!serverUrl) await database.close();
 
-    const run = startOverdue(['cycle', '--as-of', AS_OF, '--chunk-borrowers', '50', '--workers', '1'], p.target);
+    // On a server, two workers: the second runs on its own thread and dies with the process too.
+    const run = startOverdue(['cycle', '--as-of', AS_OF, '--chunk-borrowers', '50', '--workers', serverUrl ? '2' : '1'], p.target);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no chunk finished within 120 s')), 120_000);
       run.child.stderr!.on('data', (d: Buffer) => {
