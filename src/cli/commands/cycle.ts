@@ -30,7 +30,7 @@ export function registerCycleCommands(program: Command): void {
     .description('run the daily cycle: refresh delinquency, evaluate strategies, plan actions and outbox entries (exactly once per day)')
     .option('--as-of <date>', 'calendar date to run for (default: today in OVERDUE_TIME_ZONE)')
     .option('--json', 'print the report as JSON')
-    .option('--workers <n>', 'chunks this process works on at once (default: 2 on a server, 1 embedded)', wholeNumber('--workers'))
+    .option('--workers <n>', 'chunks this process works on at once (default: 2 on a server, each beyond the first on its own thread; 1 embedded)', wholeNumber('--workers'))
     .option('--chunk-borrowers <n>', 'borrowers per chunk when the day is first laid out', wholeNumber('--chunk-borrowers'))
     .action(async (opts: { asOf?: string; json?: boolean; workers?: number; chunkBorrowers?: number }) => {
       await withRuntime(async ({ config, database }) => {
