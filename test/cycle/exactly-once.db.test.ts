@@ -8,13 +8,9 @@ import { tmpdir } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/platform/db/connect.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
-import { seedPortfolio, ensureDemoProducts } from '../../src/demo/index.ts';
-import { refreshDelinquency } from '../../src/delinquency/index.ts';
-import { gatherFacts, loadActiveSet, loadStrategyDirectory, planChunk, saveAndActivate, scopeOf } from '../../src/strategy/index.ts';
 import { openTestDatabase, serverUrl } from '../support/database.ts';
 import { runOverdue, startOverdue, type DatabaseEnv } from '../support/cli.ts';
-import { STRATEGIES_DIR } from '../support/scenario.ts';
-import { withRollback } from '../../src/strategy/cycle/read-only.ts';
+import { actionKeysOn, plannedInFull, seedWithShippedStrategies } from '../support/cycle.ts';
 
 const AS_OF = '2026-03-16';
 const ACCOUNTS = 1500;
@@ -53,35 +49,14 @@ async function portfolio(): Promise<Portfolio> {
 }
 
 async function prepare(database: Database): Promise<void> {
-  await ensureDemoProducts(database.db);
-  await seedPortfolio(database.db, { accounts: ACCOUNTS, seed: 11, asOf: AS_OF });
-  const loaded = loadStrategyDirectory(STRATEGIES_DIR);
-  assert.ok(loaded.ok);
-  await saveAndActivate(database.db, loaded.value, { activatedBy: 'test' });
-}
-
-/** What an uninterrupted cycle plans, computed without persisting anything (rolled back). */
-async function expectedKeys(database: Database): Promise<string[]> {
-  const active = await loadActiveSet(database.db);
-  assert.ok(active);
-  const keys = await withRollback(database.db, async (trx) => {
-    await refreshDelinquency(trx, { asOf: AS_OF });
-    const facts = await gatherFacts(trx, { asOf: AS_OF, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scopeOf(active.set).maxPreDueDays, preDueDaysByProduct: scopeOf(active.set).preDueDaysByProduct });
-    return planChunk(facts, active.set).rows.map((row) => `${row.borrowerId}|${row.action.idempotencyKey}`);
-  });
-  return keys.sort();
-}
-
-async function actualKeys(database: Database): Promise<string[]> {
-  const r = await sql<{ k: string }>`SELECT borrower_id || '|' || idempotency_key AS k FROM actions WHERE as_of = ${AS_OF} ORDER BY 1`.execute(database.db);
-  return r.rows.map((x) => x.k).sort();
+  await seedWithShippedStrategies(database.db, { accounts: ACCOUNTS, seed: 11, asOf: AS_OF });
 }
 
 test('a cycle killed mid-run and started again plans every action once', { timeout: 600_000 }, async () => {
   const p = await portfolio();
   try {
     let database = await p.open();
-    const expected = await expectedKeys(database);
+    const expected = (await plannedInFull(database.db, AS_OF)).keys;
     assert.ok(expected.length > 100, `the portfolio should plan a good number of actions, got ${expected.length}`);
     if (!serverUrl) await database.close();
 
@@ -105,7 +80,7 @@ test('a cycle killed mid-run and started again plans every action once', { timeo
       SELECT count(*) FILTER (WHERE status = 'done')::int AS done, count(*) FILTER (WHERE status = 'pending')::int AS pending
       FROM cycle_chunks WHERE as_of = ${AS_OF}`.execute(database.db);
     assert.ok(partial.rows[0].done >= 1 && partial.rows[0].pending >= 1, `killed mid-run: ${JSON.stringify(partial.rows[0])}`);
-    const halfway = await actualKeys(database);
+    const halfway = await actionKeysOn(database.db, AS_OF);
     assert.ok(halfway.length < expected.length);
     if (!serverUrl) await database.close();
 
@@ -133,7 +108,7 @@ test('a cycle killed mid-run and started again plans every action once', { timeo
     assert.equal(relaidReport.now.newActions, 0, 'a re-laid day plans nothing twice');
 
     if (!serverUrl) database = await p.open();
-    assert.deepEqual(await actualKeys(database), expected);
+    assert.deepEqual(await actionKeysOn(database.db, AS_OF), expected);
     const outbox = await sql<{ queued: number; entries: number }>`
       SELECT (SELECT count(*)::int FROM actions WHERE as_of = ${AS_OF} AND status = 'queued') AS queued,
              (SELECT count(*)::int FROM outbox) AS entries`.execute(database.db);
@@ -148,7 +123,7 @@ test('two cycle processes started together split the chunks without overlap', { 
   const p = await portfolio();
   try {
     const database = await p.open();
-    const expected = await expectedKeys(database);
+    const expected = (await plannedInFull(database.db, AS_OF)).keys;
     const a = startOverdue(['cycle', '--as-of', AS_OF, '--chunk-borrowers', '25', '--workers', '1', '--json'], p.target);
     const b = startOverdue(['cycle', '--as-of', AS_OF, '--chunk-borrowers', '25', '--workers', '1', '--json'], p.target);
     const [ra, rb] = await Promise.all([a.done, b.done]);
@@ -161,7 +136,7 @@ test('two cycle processes started together split the chunks without overlap', { 
     assert.equal(reportA.now.newActions + reportB.now.newActions, expected.length);
     const workers = await sql<{ worker: string; n: number }>`SELECT worker, count(*)::int AS n FROM cycle_chunks WHERE as_of = ${AS_OF} GROUP BY worker`.execute(database.db);
     assert.equal(workers.rows.length, 2);
-    assert.deepEqual(await actualKeys(database), expected);
+    assert.deepEqual(await actionKeysOn(database.db, AS_OF), expected);
     await database.close();
   } finally {
     await p.dispose();

@@ -3,16 +3,14 @@
 // while screening out a good share of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
-import { seedPortfolio, ensureDemoProducts } from '../../src/demo/index.ts';
 import { refreshDelinquency } from '../../src/delinquency/index.ts';
-import { gatherFacts, gatherScreenedFacts, loadActiveSet, loadStrategyDirectory, planChunk, runCycle, saveAndActivate, scopeOf } from '../../src/strategy/index.ts';
+import { gatherScreenedFacts, loadActiveSet, runCycle, scopeOf } from '../../src/strategy/index.ts';
 import { contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
 import { mayAct, type AccountCoreFacts } from '../../src/strategy/core/screen.ts';
 import { withRollback } from '../../src/strategy/cycle/read-only.ts';
 import { addDays } from '../../src/platform/core/calendar.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { STRATEGIES_DIR } from '../support/scenario.ts';
+import { actionKeysOn, plannedInFull, seedWithShippedStrategies } from '../support/cycle.ts';
 
 const FIRST_DAY = '2026-03-16';
 const DAYS = [0, 1, 2, 3, 4, 5, 6, 8, 11, 15].map((n) => addDays(FIRST_DAY, n));
@@ -20,11 +18,7 @@ const DAYS = [0, 1, 2, 3, 4, 5, 6, 8, 11, 15].map((n) => addDays(FIRST_DAY, n));
 test('day after day, the screened cycle plans exactly what full evaluation of every account plans', { timeout: 600_000 }, async () => {
   const database = await openTestDatabase();
   try {
-    await ensureDemoProducts(database.db);
-    await seedPortfolio(database.db, { accounts: 1200, seed: 5, asOf: FIRST_DAY });
-    const loaded = loadStrategyDirectory(STRATEGIES_DIR);
-    assert.ok(loaded.ok);
-    await saveAndActivate(database.db, loaded.value, { activatedBy: 'test' });
+    await seedWithShippedStrategies(database.db, { accounts: 1200, seed: 5, asOf: FIRST_DAY });
     const active = await loadActiveSet(database.db);
     assert.ok(active);
     const scope = scopeOf(active.set);
@@ -32,11 +26,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
     let screenedOut = 0;
     let evaluated = 0;
     for (const asOf of DAYS) {
-      const expected = await withRollback(database.db, async (trx): Promise<{ keys: string[]; inScope: number }> => {
-        await refreshDelinquency(trx, { asOf });
-        const facts = await gatherFacts(trx, { asOf, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct });
-        return { keys: planChunk(facts, active.set).rows.map((r) => `${r.borrowerId}|${r.action.idempotencyKey}`).sort(), inScope: facts.length };
-      });
+      const expected = await plannedInFull(database.db, asOf);
       // Contact facts loaded with the account facts for all, or after the screen for those it lets
       // through: the same facts either way.
       const range = { asOf, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct };
@@ -50,8 +40,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
 
       const report = await runCycle({ database }, { asOf, chunkBorrowers: 200 });
       assert.ok(report.finished);
-      const actual = await sql<{ k: string }>`SELECT borrower_id || '|' || idempotency_key AS k FROM actions WHERE as_of = ${asOf}`.execute(database.db);
-      assert.deepEqual(actual.rows.map((r) => r.k).sort(), expected.keys, `actions planned on ${asOf}`);
+      assert.deepEqual(await actionKeysOn(database.db, asOf), expected.keys, `actions planned on ${asOf}`);
       assert.equal(report.total.evaluated, expected.inScope, `accounts in scope on ${asOf}`);
       screenedOut += report.total.idle[SCREENED_OUT] ?? 0;
       evaluated += report.total.evaluated;

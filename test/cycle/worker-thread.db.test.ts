@@ -4,33 +4,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { seedPortfolio, ensureDemoProducts } from '../../src/demo/index.ts';
-import { refreshDelinquency } from '../../src/delinquency/index.ts';
-import { gatherFacts, loadActiveSet, loadStrategyDirectory, planChunk, runCycle, saveAndActivate, scopeOf } from '../../src/strategy/index.ts';
+import { loadActiveSet, runCycle } from '../../src/strategy/index.ts';
 import { layOutCycle } from '../../src/strategy/cycle/run-cycle.ts';
 import { runWorkerThread } from '../../src/strategy/cycle/worker-thread.ts';
-import { withRollback } from '../../src/strategy/cycle/read-only.ts';
 import { openTestDatabase, testTarget } from '../support/database.ts';
-import { STRATEGIES_DIR } from '../support/scenario.ts';
+import { actionKeysOn, plannedInFull, seedWithShippedStrategies } from '../support/cycle.ts';
 
 const AS_OF = '2026-03-20';
 
 test('a worker thread works a laid-out day to the end, planning what full evaluation plans', { skip: testTarget === 'embedded' && 'a worker thread needs a server: PostgreSQL server only', timeout: 300_000 }, async () => {
   const database = await openTestDatabase();
   try {
-    await ensureDemoProducts(database.db);
-    await seedPortfolio(database.db, { accounts: 800, seed: 11, asOf: AS_OF });
-    const loaded = loadStrategyDirectory(STRATEGIES_DIR);
-    assert.ok(loaded.ok);
-    await saveAndActivate(database.db, loaded.value, { activatedBy: 'test' });
+    await seedWithShippedStrategies(database.db, { accounts: 800, seed: 11, asOf: AS_OF });
     const active = await loadActiveSet(database.db);
     assert.ok(active);
-    const scope = scopeOf(active.set);
-    const expected = await withRollback(database.db, async (trx) => {
-      await refreshDelinquency(trx, { asOf: AS_OF });
-      const facts = await gatherFacts(trx, { asOf: AS_OF, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct });
-      return planChunk(facts, active.set).rows.map((r) => `${r.borrowerId}|${r.action.idempotencyKey}`).sort();
-    });
+    const { keys: expected } = await plannedInFull(database.db, AS_OF);
     assert.ok(expected.length > 100, `${expected.length} actions expected`);
 
     await layOutCycle(database, AS_OF, active.activationId, 150);
@@ -45,8 +33,7 @@ test('a worker thread works a laid-out day to the end, planning what full evalua
     assert.ok(chunks.rows[0].n > 2);
     assert.deepEqual({ chunks: totals.chunks, byThread: chunks.rows[0].by_thread, lines: lines.length }, { chunks: chunks.rows[0].n, byThread: chunks.rows[0].n, lines: chunks.rows[0].n });
     assert.equal(totals.newActions, expected.length);
-    const actual = await sql<{ k: string }>`SELECT borrower_id || '|' || idempotency_key AS k FROM actions WHERE as_of = ${AS_OF}`.execute(database.db);
-    assert.deepEqual(actual.rows.map((r) => r.k).sort(), expected);
+    assert.deepEqual(await actionKeysOn(database.db, AS_OF), expected);
 
     // The day is done: a cycle over it finds nothing left and plans nothing new.
     const again = await runCycle({ database }, { asOf: AS_OF });
