@@ -95,7 +95,7 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
     // transaction write a state in scope meanwhile (a payment posted for one of its borrowers), the
     // insert fails as a whole and the refresh below does the work instead.
     const inserted = await unlessUniqueViolation(db, () =>
-      accountStatesUpsert(asOf, scope, { due: firstRefreshDue(scope), firstRefresh: true, onConflict: 'fail' }).execute(db));
+      accountStatesUpsert(asOf, scope, { due: firstRefreshDue(scope), firstRefresh: true }).execute(db));
     if (inserted) return { accounts: Number(inserted.numAffectedRows ?? 0), advanced: 0 };
   }
   const result = await refreshStoredStates(asOf, scope).execute(db);
@@ -137,7 +137,7 @@ function refreshStoredStates(asOf: string, scope: BorrowerScope) {
     recomputed AS (
       ${accountStatesUpsert(asOf, scope, {
         due: sql`SELECT borrower_id, loan_id, product_id, ledger_version, terms_version FROM current WHERE NOT advance`,
-        firstRefresh: false, onConflict: 'update',
+        firstRefresh: false,
       })}
       RETURNING 1
     )
@@ -181,11 +181,12 @@ function advanceStates(asOf: string): RawBuilder<unknown> {
 }
 
 /**
- * The refresh statement. On a scope's first refresh (no states yet) every active loan is due: the
- * loans then meet their instalments in one hash join over the scope, cheaper than a probe per loan,
- * which is what later refreshes use for the few loans whose states are due.
+ * The recompute statement for the loans in due. On a scope's first refresh (no states yet) every active
+ * loan is due: the loans then meet their instalments in one hash join over the scope, cheaper than a
+ * probe per loan, which is what later refreshes use for the few loans whose states are due; and it
+ * inserts without the conflict check, which later refreshes need to replace the states they recompute.
  */
-function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { due: RawBuilder<unknown>; firstRefresh: boolean; onConflict: 'update' | 'fail' }): RawBuilder<unknown> {
+function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { due: RawBuilder<unknown>; firstRefresh: boolean }): RawBuilder<unknown> {
   const due = sql`
     due AS ${options.firstRefresh ? sql`NOT MATERIALIZED` : sql`MATERIALIZED`} (${options.due}
     )`;
@@ -287,7 +288,7 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { due:
            CASE WHEN advance_until IS NOT NULL THEN late_paid_fee END,
            ledger_version, terms_version, now()
     FROM (SELECT *, CASE WHEN is_repeat THEN late_fee_repeat ELSE late_fee_first END AS late_fee FROM assessed) s
-    ${options.onConflict === 'fail' ? sql`` : sql`ON CONFLICT (borrower_id, loan_id) DO UPDATE SET
+    ${options.firstRefresh ? sql`` : sql`ON CONFLICT (borrower_id, loan_id) DO UPDATE SET
       as_of = EXCLUDED.as_of, dpd = EXCLUDED.dpd, bucket = EXCLUDED.bucket, overdue_minor = EXCLUDED.overdue_minor,
       outstanding_minor = EXCLUDED.outstanding_minor, late_fee_minor = EXCLUDED.late_fee_minor,
       oldest_unpaid_due = EXCLUDED.oldest_unpaid_due, next_due_date = EXCLUDED.next_due_date,
