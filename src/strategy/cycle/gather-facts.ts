@@ -71,7 +71,7 @@ function accountFields(asOf: string): RawBuilder<unknown> {
 interface AccountParts {
   /** ACCOUNT_COLUMNS, by borrower and loan. */
   accounts: Part;
-  /** Actions per loan, strategy, step, channel and party: last day, and the days in the current episode; by loan. */
+  /** Actions per loan, strategy, step, channel and party: last day, and the days in the current episode (days before asOf); by loan. */
   history: Part;
   /** loan, event, kind, day; by loan, oldest first. */
   events: Part;
@@ -186,8 +186,8 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
     who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc)` : sql``}
     SELECT json_build_object(
       'accounts', (SELECT json_build_array(${accountFields(asOf)}) FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a),
-      'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_on', 'episode_days'], ['episode_days'])}) FROM (
-                    SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, ${asOf}::date - max(x.as_of) AS last_on,
+      'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_days_ago', 'episode_days'], ['episode_days'])}) FROM (
+                    SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, ${asOf}::date - max(x.as_of) AS last_days_ago,
                            array_agg(${asOf}::date - x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
                     FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id
                     WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
@@ -353,8 +353,7 @@ function contactFacts(c: ContactColumns, asOf: string, loanId: number, points: r
 
 /**
  * Each step's last firing and the number of distinct days it fired in the current episode. A step's
- * rows (one per channel and party) come together, each with its days in order, so the common case of
- * one row needs no set.
+ * rows (one per channel and party) come together.
  */
 function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number]): AccountFacts['stepHistory'] {
   const stepHistory: AccountFacts['stepHistory'] = {};
@@ -380,6 +379,11 @@ function distinctDays(lists: HistoryColumns['episodeDaysAgo'], from: number, to:
   const days = new Set<number>();
   for (let r = from; r < to; r++) for (const day of lists[r] ?? []) days.add(day);
   return days.size;
+}
+
+/** The dates of a column of days before asOf (an empty list for a part without rows). */
+function datesBefore(asOf: string, daysAgo: readonly number[] | null): string[] {
+  return (daysAgo ?? []).map((n) => addDays(asOf, -n));
 }
 
 function maxOf(values: readonly number[]): number {
@@ -445,7 +449,7 @@ export async function gatherScreenedFacts(
   const [, hStrategy, hStep, hChannel, hParty, hLastOn, hEpisodeDays] = g.history;
   const h = {
     strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [],
-    lastOn: ((hLastOn ?? []) as number[]).map((daysAgo) => addDays(asOf, -daysAgo)), episodeDaysAgo: hEpisodeDays ?? [],
+    lastOn: datesBefore(asOf, hLastOn as number[] | null), episodeDaysAgo: hEpisodeDays ?? [],
   } as HistoryColumns;
   const [, eId, eKind, eOn] = g.events as Array<unknown[]>;
   const promiseOf = rangesBy(g.promises, 0);
@@ -529,7 +533,7 @@ function contactFactsReader(asOf: string, k: ContactParts, h: HistoryColumns, hi
   const c = {
     pointId: pId ?? [], pointKind: pKind ?? [], pointConsent: pConsent ?? [],
     outcomeLoan: oLoan ?? [], outcomeChannel: oChannel ?? [], outcomeParty: oParty ?? [], outcome: oOutcome ?? [],
-    outcomeDay: ((oDay ?? []) as number[]).map((daysAgo) => addDays(asOf, -daysAgo)),
+    outcomeDay: datesBefore(asOf, oDay as number[] | null),
   } as ContactColumns;
   const [, cId, cName, cRelation, cUsable] = k.contacts as Array<unknown[]>;
   const [, aStatus, aKind, aMissed] = k.arrangements as Array<unknown[]>;
