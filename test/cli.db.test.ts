@@ -8,6 +8,7 @@ import { openTestDatabase, serverUrl, type TestDatabase } from './support/databa
 import { runOverdue, type DatabaseEnv } from './support/cli.ts';
 import { openDatabase } from '../src/platform/db/connect.ts';
 import { sql } from 'kysely';
+import { statesOn } from '../src/delinquency/index.ts';
 
 async function query<T>(text: ReturnType<typeof sql<T>>): Promise<T[]> {
   const database = await openDatabase(target.url ? { url: target.url } : { dataDir: target.dataDir });
@@ -95,7 +96,7 @@ test('a payment imported from a file cures an account and cancels its actions th
   const [loan] = await query(sql<{ external_id: string; loan_id: number; due: number; unsent: number }>`
     SELECT l.external_id, l.loan_id, s.overdue_minor + s.late_fee_minor AS due,
            (SELECT count(*)::int FROM actions a WHERE a.loan_id = l.loan_id AND a.status IN ('planned', 'queued', 'pending_approval')) AS unsent
-    FROM account_states s JOIN loans l USING (borrower_id, loan_id)
+    FROM ${statesOn(AS_OF)} s JOIN loans l USING (borrower_id, loan_id)
     WHERE s.dpd > 0 AND l.currency = 'CNY'
       AND EXISTS (SELECT 1 FROM actions a WHERE a.loan_id = l.loan_id AND a.status = 'queued')
     ORDER BY l.loan_id LIMIT 1`);

@@ -9,4 +9,4 @@ export { checkDelinquencyProduct } from './core/schema.ts';
 export { DelinquencyError, type DelinquencyErrorCode } from './core/errors.ts';
 export type { Bucket, DelinquencyAccount, DelinquencyProduct, DelinquencySnapshot, ScheduledInstalment } from './core/types.ts';
 export { refreshDelinquency, type RefreshScope } from './refresh-delinquency.ts';
-export { analyzeStatesIfStale, delinquencyProductOf, repeatDelinquentLoans, summarizePortfolio, type BorrowerScope, type BucketSummary, type RefreshCount } from './store.ts';
+export { analyzeStatesIfStale, delinquencyProductOf, repeatDelinquentLoans, stateOnColumns, statesOn, summarizePortfolio, type BorrowerScope, type BucketSummary, type CarriedColumn, type RefreshCount } from './store.ts';

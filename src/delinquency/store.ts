@@ -7,8 +7,8 @@
 // dates), and one pass over their late instalments only, where window functions find the episodes
 // (gaps and islands: a span starts an episode when it begins after the running latest late day + 1,
 // and ends one when the next span begins after that) and late fees are summed under both graces,
-// since which grace applies depends on that history. The two results meet in a hash join. Before
-// that, states that time alone moves are carried forward without their episodes (advanceStates).
+// since which grace applies depends on that history. The two results meet in a hash join. States that
+// time alone moves are not rewritten: readers take them as they stand on their day (stateOnColumns).
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { DB, ProductsTable } from '../platform/db/types.ts';
 import { unlessUniqueViolation } from '../platform/db/unique-violation.ts';
@@ -55,11 +55,17 @@ const INSTALMENT_IN_SCOPE: LateInstalment = {
   unpaid: sql`i.unpaid`, daysLate: sql`i.days_late`, unpaidPrincipal: sql`i.unpaid_principal`, paidLateFee: sql`i.paid_late_fee_minor`,
 };
 
-/** Late fee outstanding on one late instalment (its product joined as p) under the given grace. */
-function lateFeeOutstanding(graceDays: RawBuilder<unknown>, i: LateInstalment = INSTALMENT_IN_SCOPE): RawBuilder<unknown> {
+/** Late fee outstanding on one late instalment (its product joined under the alias given) under the given grace. */
+function lateFeeOutstanding(graceDays: RawBuilder<unknown>, i: LateInstalment = INSTALMENT_IN_SCOPE, product = 'p'): RawBuilder<unknown> {
+  const p = (column: string) => sql.ref(`${product}.${column}`);
+  const days = sql`(${i.daysLate} - ${graceDays})`;
+  // The daily part in bigint arithmetic where the product cannot overflow (principal < 2^31, rate
+  // < 2^20 ppm, days < 2^12: below 2^63), which is exact and far cheaper than numeric; else in numeric.
+  const daily = sql`CASE WHEN ${i.unpaidPrincipal} < 2147483648 AND ${p('late_fee_daily_ppm')} < 1048576 AND ${days} < 4096
+                         THEN ${i.unpaidPrincipal} * ${p('late_fee_daily_ppm')} * ${days} / 1000000
+                         ELSE floor(${i.unpaidPrincipal}::numeric * ${p('late_fee_daily_ppm')} * ${days} / 1000000)::bigint END`;
   return sql`CASE WHEN ${i.unpaid} > 0 AND ${i.daysLate} > ${graceDays} THEN GREATEST(0,
-      LEAST(p.late_fee_fixed_minor + floor(${i.unpaidPrincipal}::numeric * p.late_fee_daily_ppm * (${i.daysLate} - ${graceDays}) / 1000000),
-            p.late_fee_cap_minor) - ${i.paidLateFee})::bigint ELSE 0 END`;
+      LEAST(${p('late_fee_fixed_minor')} + ${daily}, ${p('late_fee_cap_minor')}) - ${i.paidLateFee})::bigint ELSE 0 END`;
 }
 
 /** The bucket of a DPD, as core/buckets.ts bucketOf: width_bucket(dpd − 1, bounds) counts the bounds below dpd. */
@@ -69,21 +75,82 @@ function bucketSql(dpd: RawBuilder<unknown>, bounds: RawBuilder<unknown>): RawBu
                 ELSE 'M' || width_bucket(${dpd} - 1, ${bounds}) + 1 END`;
 }
 
-/** What a refresh did: states recomputed in full, and states carried forward by time alone. */
+/** What a refresh did: states recomputed in full, and states time alone carries (see stateOnColumns). */
 export interface RefreshCount {
-  /** Every state written, both kinds. */
+  /** States written: recomputed from the loan's instalments. */
   accounts: number;
-  /** Of those, carried forward by time alone (see advanceStates). */
-  advanced: number;
+  /** States not written because time alone carries them to asOf: read through stateOnColumns, they hold on asOf. */
+  carried: number;
+}
+
+/** The columns of a state that time alone moves; and the outstanding amount without late fees, which it does not. */
+export type CarriedColumn = 'as_of' | 'dpd' | 'bucket' | 'late_fee_minor' | 'outstanding_minor' | 'recheck_on' | 'outstanding_before_fees';
+
+/**
+ * A state's columns that time alone moves, as they stand on asOf. While something late is unpaid and
+ * nothing else can change (until advance_until: the day before the next instalment that matters falls
+ * due, or a past episode stops counting), a state is not rewritten each day: its DPD counts from the
+ * oldest unpaid due date, its bucket follows, and its late fee is summed again over the late unpaid
+ * instalments the row lists (the outstanding amount moves with it). Every reader of account_states
+ * takes these columns from here; the others hold as stored. A carried state's DPD stays above zero, so
+ * a test of dpd > 0 may read the stored column. `state` is the account_states row, `product` its loan's.
+ */
+export function stateOnColumns(asOf: string, state = 's', product = 'p'): Record<CarriedColumn, RawBuilder<unknown>> {
+  const s = (column: string) => sql.ref(`${state}.${column}`);
+  const carried = sql`(${s('as_of')} < ${asOf}::date AND ${s('advance_until')} >= ${asOf}::date)`;
+  const dpd = sql`(${asOf}::date - ${s('oldest_unpaid_due')})`;
+  // The k-th late unpaid instalment the state row lists (every one listed is unpaid: unpaid = 1).
+  const listed = (k: number) => lateFeeOutstanding(s('grace_days'), {
+    unpaid: sql`1`, daysLate: sql`(${asOf}::date - ${s('late_due_dates')}[${sql.lit(k)}])`,
+    unpaidPrincipal: sql`${s('late_unpaid_principal')}[${sql.lit(k)}]`, paidLateFee: sql`${s('late_paid_fee')}[${sql.lit(k)}]`,
+  }, product);
+  const all = lateFeeOutstanding(s('grace_days'), {
+    unpaid: sql`1`, daysLate: sql`(${asOf}::date - u.due_date)`, unpaidPrincipal: sql`u.unpaid_principal`, paidLateFee: sql`u.paid_late_fee_minor`,
+  }, product);
+  // Most states list one or two late instalments: summed in place, without unnesting the lists.
+  const lateFee = sql`CASE cardinality(${s('late_due_dates')})
+      WHEN 1 THEN ${listed(1)}
+      WHEN 2 THEN ${listed(1)} + ${listed(2)}
+      ELSE (SELECT COALESCE(sum(${all}), 0)::bigint
+            FROM unnest(${s('late_due_dates')}, ${s('late_unpaid_principal')}, ${s('late_paid_fee')}) AS u(due_date, unpaid_principal, paid_late_fee_minor)) END`;
+  const onAsOf = (moved: RawBuilder<unknown>, stored: string) => sql`CASE WHEN ${carried} THEN ${moved} ELSE ${s(stored)} END`;
+  return {
+    as_of: onAsOf(sql`${asOf}::date`, 'as_of'),
+    dpd: onAsOf(sql`CASE WHEN ${s('dpd')} > 0 THEN ${dpd} ELSE 0 END`, 'dpd'),
+    bucket: onAsOf(sql`CASE WHEN ${s('dpd')} > 0 THEN ${bucketSql(dpd, sql.ref(`${product}.bucket_bounds`))} ELSE 'M0' END`, 'bucket'),
+    late_fee_minor: onAsOf(lateFee, 'late_fee_minor'),
+    outstanding_minor: onAsOf(sql`${s('outstanding_minor')} - ${s('late_fee_minor')} + ${lateFee}`, 'outstanding_minor'),
+    recheck_on: onAsOf(sql`${asOf}::date + 1`, 'recheck_on'),
+    // For readers that add the late fee themselves and so sum it once.
+    outstanding_before_fees: sql`(${s('outstanding_minor')} - ${s('late_fee_minor')})`,
+  };
+}
+
+/** Every column of account_states, as they stand on asOf (stateOnColumns). */
+const STATE_COLUMNS = [
+  'borrower_id', 'loan_id', 'as_of', 'dpd', 'bucket', 'overdue_minor', 'outstanding_minor', 'late_fee_minor', 'oldest_unpaid_due',
+  'next_due_date', 'next_due_minor', 'episodes', 'is_repeat', 'grace_days', 'delinquent_since', 'cured_on', 'recheck_on',
+  'advance_until', 'late_due_dates', 'late_unpaid_principal', 'late_paid_fee', 'ledger_version', 'terms_version', 'updated_at',
+] as const satisfies ReadonlyArray<keyof DB['account_states']>;
+
+/**
+ * account_states as they stand on asOf, with each loan's product_id: a subquery to select from in
+ * place of the table (alias it). A state computed after asOf reads as stored.
+ */
+export function statesOn(asOf: string): RawBuilder<unknown> {
+  const moved: Record<string, RawBuilder<unknown>> = stateOnColumns(asOf, 's', 'p');
+  const columns = STATE_COLUMNS.map((column) => (column in moved ? sql`${moved[column]} AS ${sql.ref(column)}` : sql.ref(`s.${column}`)));
+  return sql`(SELECT ${sql.join(columns)}, l.product_id
+     FROM account_states s JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id JOIN products p ON p.id = l.product_id)`;
 }
 
 /**
- * Brings every active loan in scope whose state is not known to hold on asOf up to date; returns how
- * many states it wrote. A state holds while asOf is before its recheck_on and neither the loan's ledger
- * nor its product's terms changed since (see migrations/0022_incremental_refresh.sql). States that time
- * alone moves are carried forward first (advanceStates); the rest are recomputed: the first pass runs
- * from those loans (so a loan without instalments still gets its row) over all their instalments, the
- * second reads only their late instalments: the episodes and late fees.
+ * Brings every active loan in scope whose state does not hold on asOf up to date; returns how many
+ * states it wrote and how many time alone carries. A state holds while asOf is before its recheck_on,
+ * or time alone carries it (up to advance_until, see stateOnColumns), and neither the loan's ledger nor
+ * its product's terms changed since (see migrations/0022_incremental_refresh.sql). The others are
+ * recomputed: the first pass runs from those loans (so a loan without instalments still gets its row)
+ * over all their instalments, the second reads only their late instalments: the episodes and late fees.
  */
 export async function upsertAccountStates(db: Executor, asOf: string, scope: BorrowerScope): Promise<RefreshCount> {
   // Through the primary key whatever the statistics say: on a portfolio's first day they describe an
@@ -96,11 +163,10 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
     // insert fails as a whole and the refresh below does the work instead.
     const inserted = await unlessUniqueViolation(db, () =>
       accountStatesUpsert(asOf, scope, { due: firstRefreshDue(scope), firstRefresh: true }).execute(db));
-    if (inserted) return { accounts: Number(inserted.numAffectedRows ?? 0), advanced: 0 };
+    if (inserted) return { accounts: Number(inserted.numAffectedRows ?? 0), carried: 0 };
   }
   const result = await refreshStoredStates(asOf, scope).execute(db);
-  const { advanced, recomputed } = result.rows[0];
-  return { accounts: advanced + recomputed, advanced };
+  return result.rows[0];
 }
 
 /** On a scope's first refresh every active loan in it is due. */
@@ -113,71 +179,33 @@ function firstRefreshDue(scope: BorrowerScope): RawBuilder<unknown> {
 
 /**
  * The refresh of a scope, in one statement over one pass of its active loans and their states: each
- * loan whose state does not hold on asOf is either carried forward by time alone (advanceStates) or
- * recomputed from its instalments: a loan without a state, one whose ledger or product terms changed
- * since, one that time alone cannot carry. Returns how many of each it wrote.
+ * loan whose state does not hold on asOf is recomputed from its instalments: a loan without a state,
+ * one whose ledger or product terms changed since, one computed for a later day, one whose recheck day
+ * has come and that time alone cannot carry. Returns how many it wrote, and how many time carries.
  */
 function refreshStoredStates(asOf: string, scope: BorrowerScope) {
-  return sql<{ advanced: number; recomputed: number }>`
+  return sql<RefreshCount>`
     WITH current AS MATERIALIZED (
       SELECT *
-      FROM (SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version, s.ctid AS state_row,
-                   -- Computed before asOf, with the loan's ledger and its product's terms as they are now.
-                   COALESCE(s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date
-                            AND s.ledger_version = l.ledger_version AND s.terms_version = p.terms_version, false) AS advance,
-                   -- No state, or one that does not hold on asOf (no recheck day: it holds for good).
-                   (s.loan_id IS NULL OR s.as_of > ${asOf}::date OR s.recheck_on <= ${asOf}::date
-                    OR s.ledger_version <> l.ledger_version OR s.terms_version <> p.terms_version) IS TRUE AS stale
+      FROM (SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version,
+                   -- Computed on or before asOf, with the loan's ledger and its product's terms as they are now.
+                   COALESCE(s.as_of <= ${asOf}::date AND s.ledger_version = l.ledger_version AND s.terms_version = p.terms_version, false) AS same,
+                   COALESCE(s.recheck_on <= ${asOf}::date, false) AS recheck,
+                   COALESCE(s.advance_until >= ${asOf}::date, false) AS carried
             FROM loans l JOIN products p ON p.id = l.product_id
             LEFT JOIN account_states s ON s.borrower_id = l.borrower_id AND s.loan_id = l.loan_id AND ${borrowerFilter('s.borrower_id', scope)}
             WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}) c
-      WHERE advance OR stale
+      -- No state, or one that does not hold on asOf as stored (no recheck day: it holds for good).
+      WHERE NOT same OR recheck
     ),
-    advanced AS (${advanceStates(asOf)}),
     recomputed AS (
       ${accountStatesUpsert(asOf, scope, {
-        due: sql`SELECT borrower_id, loan_id, product_id, ledger_version, terms_version FROM current WHERE NOT advance`,
+        due: sql`SELECT borrower_id, loan_id, product_id, ledger_version, terms_version FROM current WHERE NOT (same AND carried)`,
         firstRefresh: false,
       })}
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM advanced)::int AS advanced, (SELECT count(*) FROM recomputed)::int AS recomputed`;
-}
-
-/**
- * Carries forward, by time alone, the states of refreshStoredStates's current rows that may be advanced
- * to asOf: their episodes, repeat status, grace, amounts due and next due date stay; the DPD and bucket
- * follow the date, and the late fee is summed again over the late unpaid instalments the state row
- * lists. Each row is found again where it was read and its conditions are checked on it once more, so
- * a state that a concurrent writer changed meanwhile is left as that writer wrote it.
- */
-function advanceStates(asOf: string): RawBuilder<unknown> {
-  const dpd = sql`CASE WHEN s.dpd > 0 THEN ${asOf}::date - s.oldest_unpaid_due ELSE 0 END`;
-  const grace = sql.ref('s.grace_days');
-  // The k-th late unpaid instalment the state row lists (every one listed is unpaid: unpaid = 1).
-  const listed = (k: number) => lateFeeOutstanding(grace, {
-    unpaid: sql`1`, daysLate: sql`(${asOf}::date - s.late_due_dates[${sql.lit(k)}])`,
-    unpaidPrincipal: sql`s.late_unpaid_principal[${sql.lit(k)}]`, paidLateFee: sql`s.late_paid_fee[${sql.lit(k)}]`,
-  });
-  const all = lateFeeOutstanding(grace, {
-    unpaid: sql`1`, daysLate: sql`(${asOf}::date - u.due_date)`, unpaidPrincipal: sql`u.unpaid_principal`, paidLateFee: sql`u.paid_late_fee_minor`,
-  });
-  // Most states list one or two late instalments: summed in place, without unnesting the lists.
-  const lateFee = sql`CASE cardinality(s.late_due_dates)
-      WHEN 1 THEN ${listed(1)}
-      WHEN 2 THEN ${listed(1)} + ${listed(2)}
-      ELSE (SELECT COALESCE(sum(${all}), 0)::bigint
-            FROM unnest(s.late_due_dates, s.late_unpaid_principal, s.late_paid_fee) AS u(due_date, unpaid_principal, paid_late_fee_minor)) END`;
-  return sql`
-    UPDATE account_states s
-    SET as_of = ${asOf}::date, dpd = ${dpd}, bucket = ${bucketSql(dpd, sql.ref('p.bucket_bounds'))},
-        (late_fee_minor, outstanding_minor) = (SELECT fee, s.outstanding_minor - s.late_fee_minor + fee FROM (SELECT ${lateFee} AS fee) f),
-        recheck_on = ${asOf}::date + 1, updated_at = now()
-    FROM current c JOIN products p ON p.id = c.product_id
-    WHERE c.advance AND s.ctid = c.state_row AND s.borrower_id = c.borrower_id AND s.loan_id = c.loan_id
-      AND s.as_of < ${asOf}::date AND s.advance_until >= ${asOf}::date
-      AND s.ledger_version = c.ledger_version AND s.terms_version = c.terms_version
-    RETURNING 1`;
+    SELECT (SELECT count(*) FROM recomputed)::int AS accounts, (SELECT count(*) FROM current WHERE same AND carried)::int AS carried`;
 }
 
 /**
@@ -254,7 +282,7 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { due:
              max(first_day) FILTER (WHERE previous_last_day IS NULL OR first_day > previous_last_day + 1) AS latest_start,
              max(last_day) AS latest_end,
              sum(late_fee_first) AS late_fee_first, sum(late_fee_repeat) AS late_fee_repeat,
-             -- What advanceStates needs of the late unpaid instalments; one aggregation step feeds the
+             -- What stateOnColumns needs of the late unpaid instalments; one aggregation step feeds the
              -- rows to all three in the same order, so the arrays line up.
              array_agg(due_date) FILTER (WHERE open) AS late_due_dates,
              array_agg(unpaid_principal) FILTER (WHERE open) AS late_unpaid_principal,
@@ -334,13 +362,14 @@ export interface BucketSummary {
 
 /**
  * Active accounts by currency and bucket on a refreshed date, youngest bucket first. After a refresh
- * for asOf every state holds on asOf, whichever day it was computed (see upsertAccountStates).
+ * for asOf every state holds on asOf, whichever day it was computed, read as it stands on asOf
+ * (see upsertAccountStates).
  */
 export async function summarizePortfolio(db: Executor, asOf: string): Promise<BucketSummary[]> {
   const rows = await sql<{ bucket: string; currency: string; accounts: number; outstanding_minor: number; overdue_minor: number }>`
     SELECT s.bucket, l.currency, count(*)::int AS accounts,
            sum(s.outstanding_minor)::bigint AS outstanding_minor, sum(s.overdue_minor)::bigint AS overdue_minor
-    FROM account_states s JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
+    FROM ${statesOn(asOf)} s JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
     WHERE s.as_of <= ${asOf}::date AND l.status = 'active'
     GROUP BY s.bucket, l.currency`.execute(db);
   return rows.rows

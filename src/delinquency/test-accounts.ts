@@ -19,7 +19,8 @@ export const productArbitrary: fc.Arbitrary<DelinquencyProduct> = fc
     toleranceMinor: fc.constantFrom(0, 1, 100, 150),
     lateFee: fc.record({
       fixedMinor: fc.constantFrom(0, 500, 1000, 2000),
-      dailyPpm: fc.constantFrom(0, 300, 500, 600, 10_000),
+      // 1,500,000 ppm (above 2^20) takes the SQL refresh's numeric path for the daily part.
+      dailyPpm: fc.constantFrom(0, 300, 500, 600, 10_000, 1_500_000),
       capMinor: fc.option(fc.constantFrom(0, 2000, 10_000, 30_000), { nil: null, freq: 4 }),
     }),
     bucketBounds: fc.constantFrom(...BUCKET_BOUNDS),
@@ -39,7 +40,8 @@ const paymentArbitrary = fc.record({
 });
 
 const monthArbitrary = fc.record({
-  principal: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(0, 1, 99, 100, 101, 150) }, { weight: 5, arbitrary: fc.integer({ min: 1000, max: 500_000 }) }),
+  // 3,000,000,000 (above 2^31) takes the SQL refresh's numeric path for the daily part.
+  principal: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(0, 1, 99, 100, 101, 150, 3_000_000_000) }, { weight: 5, arbitrary: fc.integer({ min: 1000, max: 500_000 }) }),
   interest: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5000 })),
   fee: fc.constantFrom(0, 0, 200),
   /** Months after the previous instalment; 0 puts two instalments on one due date. */

@@ -19,9 +19,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return { status: 'ok', database: deps.database.kind };
   });
 
-  // The portfolio as of the last refresh (the last cycle or status run), active loans only.
+  // The portfolio as of the last refresh (the last cycle, or the last day a state was computed by a
+  // status run or a payment), active loans only.
   app.get('/api/portfolio', async () => {
-    const last = await sql<{ as_of: string | null }>`SELECT max(as_of)::text AS as_of FROM account_states`.execute(db);
+    const last = await sql<{ as_of: string | null }>`
+      SELECT GREATEST((SELECT max(as_of) FROM account_states), (SELECT max(as_of) FROM cycle_runs))::text AS as_of`.execute(db);
     const asOf = last.rows[0].as_of;
     return { asOf, buckets: asOf ? await summarizePortfolio(db, asOf) : [] };
   });

@@ -2,7 +2,7 @@
 // every step considered with the reason it fired or not, and every action with its status and reason.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
-import { refreshDelinquency } from '../../delinquency/index.ts';
+import { refreshDelinquency, statesOn } from '../../delinquency/index.ts';
 import type { AccountFacts } from '../core/facts.ts';
 import type { ActiveStrategySet, Evaluation } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
@@ -48,7 +48,7 @@ export async function explainAccount(db: Kysely<DB>, set: ActiveStrategySet, acc
     const states = await sql<Record<string, unknown>>`
       SELECT as_of::text, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor, oldest_unpaid_due::text,
              next_due_date::text, next_due_minor, episodes, is_repeat, grace_days, delinquent_since::text, cured_on::text, recheck_on::text
-      FROM account_states WHERE borrower_id = ${loan.borrower_id} AND loan_id = ${loan.loan_id}`.execute(trx);
+      FROM ${statesOn(asOf)} s WHERE borrower_id = ${loan.borrower_id} AND loan_id = ${loan.loan_id}`.execute(trx);
     const gathered = await gatherFacts(trx, {
       asOf, loBorrowerId: loan.borrower_id, hiBorrowerId: loan.borrower_id + 1,
       maxPreDueDays: scopeOf(set).maxPreDueDays, preDueDaysByProduct: scopeOf(set).preDueDaysByProduct, loanIds: [loan.loan_id],

@@ -9,6 +9,7 @@ import type { DB } from '../../platform/db/types.ts';
 import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
 import { addDays, daysBetween, maxDate, minDate } from '../../platform/core/calendar.ts';
 import { CONTACT_KIND_OF_CHANNEL } from '../../ledger/core/contact-points.ts';
+import { stateOnColumns, type CarriedColumn } from '../../delinquency/index.ts';
 import {
   CHANNELS, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
 } from '../core/facts.ts';
@@ -37,11 +38,11 @@ const FAILURE_OUTCOMES = new Set(['bounced', 'no_answer']);
 const SUCCESS_OUTCOMES = new Set(['delivered', 'answered', 'responded', 'right_party_contact', 'self_initiated', 'refused']);
 const RESPONSE_OUTCOMES = new Set(['answered', 'responded', 'right_party_contact', 'self_initiated', 'refused']);
 
-/** The in-scope account's columns, in the order they travel. */
+/** The in-scope account's columns, in the order they travel, by table: c for the state's columns time moves (stateOnColumns). */
 const ACCOUNT_COLUMNS = [
   ['borrower_id', 's'], ['loan_id', 's'], ['external_id', 'l'], ['product_id', 'l'], ['currency', 'l'], ['jurisdiction', 'p'],
   ['name', 'b'], ['locale', 'b'], ['time_zone', 'b'], ['flags', 'b'], ['risk_band', 'b'], ['preferred_channel', 'b'],
-  ['dpd', 's'], ['bucket', 's'], ['overdue_minor', 's'], ['outstanding_minor', 's'], ['late_fee_minor', 's'], ['oldest_unpaid_due', 's'],
+  ['dpd', 'c'], ['bucket', 'c'], ['overdue_minor', 's'], ['outstanding_before_fees', 'c'], ['late_fee_minor', 'c'], ['oldest_unpaid_due', 's'],
   ['next_due_date', 's'], ['next_due_minor', 's'], ['is_repeat', 's'], ['grace_days', 's'], ['delinquent_since', 's'],
 ] as const;
 type AccountColumn = (typeof ACCOUNT_COLUMNS)[number][0];
@@ -57,7 +58,11 @@ const A = Object.fromEntries(ACCOUNT_COLUMNS.map(([name], i) => [name, i])) as R
 type Part = Array<unknown[] | null>;
 const gathered = (column: string, nested = false) => (nested ? `json_agg(${column})` : `array_agg(${column})`);
 const columnsOf = (names: readonly string[], nested: readonly string[] = []) => sql.raw(names.map((n) => gathered(n, nested.includes(n))).join(', '));
-const accountColumns = sql.raw(ACCOUNT_COLUMNS.map(([name, table]) => `${table}.${name}`).join(', '));
+function accountColumns(asOf: string): RawBuilder<unknown> {
+  const onAsOf = stateOnColumns(asOf, 's', 'p');
+  return sql.join(ACCOUNT_COLUMNS.map(([name, table]) =>
+    (table === 'c' ? sql`${onAsOf[name as CarriedColumn]} AS ${sql.ref(name)}` : sql.ref(`${table}.${name}`))));
+}
 /** The accounts part's date columns travel as days before asOf: small numbers are cheaper to write, send and read than dates. */
 const DAYS_BEFORE_AS_OF: ReadonlySet<AccountColumn> = new Set<AccountColumn>(['oldest_unpaid_due', 'next_due_date', 'delinquent_since']);
 function accountFields(asOf: string): RawBuilder<unknown> {
@@ -167,7 +172,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
   const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct ?? {}));
   return sql`
     WITH acc AS MATERIALIZED (
-      SELECT ${accountColumns}
+      SELECT ${accountColumns(asOf)}
       FROM (SELECT s.*, (s.borrower_id, s.loan_id) IN (SELECT e.borrower_id, e.loan_id FROM account_events e
                                                        WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date
                                                          AND e.occurred_on <= ${asOf}::date) AS has_event
@@ -177,7 +182,8 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
       JOIN products p ON p.id = l.product_id
       WHERE ${inRange('l.borrower_id')} AND ${inRange('b.borrower_id')} AND l.status = 'active'
         -- In scope: delinquent, due soon, or with a recent event. The first test (the widest pre-due
-        -- window of any product) runs on the states alone, before any join.
+        -- window of any product) runs on the states alone, before any join (time does not change
+        -- whether a stored DPD is above zero).
         AND (s.dpd > 0 OR s.next_due_date <= ${asOf}::date + ${widestPreDue}::int OR s.has_event)
         AND (s.dpd > 0 OR s.has_event
              OR s.next_due_date <= ${asOf}::date
@@ -479,7 +485,8 @@ export async function gatherScreenedFacts(
       dpd: a('dpd'),
       bucket: a('bucket'),
       overdueMinor: a('overdue_minor'),
-      outstandingMinor: a('outstanding_minor'),
+      // The late fee is summed once, in the database; the outstanding amount adds it here.
+      outstandingMinor: a<number>('outstanding_before_fees') + a<number>('late_fee_minor'),
       lateFeeMinor: a('late_fee_minor'),
       oldestUnpaidDue: dateOf(a('oldest_unpaid_due')),
       nextDueDate: dateOf(a('next_due_date')),
