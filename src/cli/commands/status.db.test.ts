@@ -63,6 +63,7 @@ test('status refreshes the day and reports accounts, outstanding and overdue by 
   assert.deepEqual(JSON.parse(json.stdout), {
     asOf: '2024-03-01',
     recomputed: 4,
+    carried: 0,
     buckets: [
       { bucket: 'M0', currency: 'CNY', accounts: 1, outstandingMinor: 50_000, overdueMinor: 0 },
       { bucket: 'M1', currency: 'CNY', accounts: 1, outstandingMinor: 123_456_789, overdueMinor: 123_456_789 },
@@ -78,11 +79,20 @@ test('status refreshes the day and reports accounts, outstanding and overdue by 
   const text = runOverdue(['status', '--as-of', '2024-03-01'], target);
   assert.equal(text.status, 0, text.stderr);
   const lines = text.stdout.trim().split('\n');
-  assert.match(lines[0], /portfolio as of 2024-03-01: 4 active accounts \(0 states recomputed by this refresh\)/, 'the second refresh of a day finds every state still holding');
+  assert.match(lines[0], /portfolio as of 2024-03-01: 4 active accounts \(0 states recomputed by this refresh, 0 carried by time\)/, 'the second refresh of a day finds every state still holding');
   assert.match(lines[1], /^bucket\s+currency\s+accounts\s+outstanding\s+overdue$/);
   assert.match(text.stdout, /\nM1\s+CNY\s+1\s+CNY 1,234,567\.89\s+CNY 1,234,567\.89\n/);
   assert.match(text.stdout, /\ntotal\s+CNY\s+3\s+CNY 1,237,077\.89\s+CNY 1,236,567\.89\n/);
   assert.match(text.stdout, /\ntotal\s+JPY\s+1\s+JPY 1,234,567\s+JPY 0\n?$/);
+
+  // Four days on, nothing paid: the two delinquent states are carried by time, not recomputed; their
+  // DPD and buckets follow the date, and the 1 DPD loan, now past its 3 days of grace, owes its fee.
+  const later = JSON.parse(runOverdue(['status', '--as-of', '2024-03-05', '--json'], target).stdout);
+  assert.deepEqual({ recomputed: later.recomputed, carried: later.carried }, { recomputed: 0, carried: 2 });
+  assert.deepEqual(later.buckets.filter((b: { bucket: string }) => b.bucket !== 'M0'), [
+    { bucket: 'M1', currency: 'CNY', accounts: 1, outstandingMinor: 123_457_789, overdueMinor: 123_456_789 },
+    { bucket: 'M2', currency: 'CNY', accounts: 1, outstandingMinor: 201_000, overdueMinor: 200_000 },
+  ]);
 
   const badDate = runOverdue(['status', '--as-of', '2024-02-30'], target);
   assert.notEqual(badDate.status, 0);

@@ -15,8 +15,10 @@ export function formatMoney(minor: number, currency: string): string {
 
 export interface PortfolioStatus {
   asOf: string;
-  /** Account states the refresh recomputed; the others still held on asOf. */
+  /** Account states the refresh recomputed; the others still held on asOf… */
   recomputed: number;
+  /** …as stored, or carried by time (something late is unpaid, nothing else changed): not written. */
+  carried: number;
   buckets: BucketSummary[];
   totals: Array<Omit<BucketSummary, 'bucket'>>;
 }
@@ -32,7 +34,7 @@ export function totalsByCurrency(buckets: readonly BucketSummary[]): PortfolioSt
 
 export function printPortfolioStatus(status: PortfolioStatus, out: (line: string) => void = console.log): void {
   const accounts = status.totals.reduce((n, t) => n + t.accounts, 0);
-  out(`portfolio as of ${status.asOf}: ${accounts} active accounts (${status.recomputed} states recomputed by this refresh)`);
+  out(`portfolio as of ${status.asOf}: ${accounts} active accounts (${status.recomputed} states recomputed by this refresh, ${status.carried} carried by time)`);
   const rows = [
     ...status.buckets.map((b) => [b.bucket, b.currency, String(b.accounts), formatMoney(b.outstandingMinor, b.currency), formatMoney(b.overdueMinor, b.currency)]),
     ...status.totals.map((t) => ['total', t.currency, String(t.accounts), formatMoney(t.outstandingMinor, t.currency), formatMoney(t.overdueMinor, t.currency)]),
@@ -52,11 +54,11 @@ export function registerStatusCommand(program: Command): void {
     .action(async (opts: { asOf?: string; json?: boolean }) => {
       await withRuntime(async ({ config, database }) => {
         const asOf = asOfOption(opts.asOf, config.OVERDUE_TIME_ZONE);
-        const { accounts } = await refreshDelinquency(database.db, { asOf });
+        const { accounts, carried } = await refreshDelinquency(database.db, { asOf });
         // As after a cycle: statistics that no longer describe the states would mislead later refreshes.
         await analyzeStatesIfStale(database.db, accounts);
         const buckets = await summarizePortfolio(database.db, asOf);
-        const status: PortfolioStatus = { asOf, recomputed: accounts, buckets, totals: totalsByCurrency(buckets) };
+        const status: PortfolioStatus = { asOf, recomputed: accounts, carried, buckets, totals: totalsByCurrency(buckets) };
         if (opts.json) console.log(JSON.stringify(status));
         else printPortfolioStatus(status);
       });
