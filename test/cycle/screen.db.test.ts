@@ -3,6 +3,7 @@
 // while screening out a good share of them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { refreshDelinquency } from '../../src/delinquency/index.ts';
 import { gatherScreenedFacts, loadActiveSet, runCycle, scopeOf } from '../../src/strategy/index.ts';
 import { contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
@@ -42,6 +43,15 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
       assert.ok(report.finished);
       assert.deepEqual(await actionKeysOn(database.db, asOf), expected.keys, `actions planned on ${asOf}`);
       assert.equal(report.total.evaluated, expected.inScope, `accounts in scope on ${asOf}`);
+      if (asOf === FIRST_DAY) {
+        // The first day wrote every state: the cycle analyzed them, so later days are planned for them.
+        const stats = await sql<{ analyzed: boolean; estimate: number; states: number }>`
+          SELECT (SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'account_states') AS analyzed,
+                 (SELECT reltuples::float8 FROM pg_class WHERE oid = 'account_states'::regclass) AS estimate,
+                 (SELECT count(*)::int FROM account_states) AS states`.execute(database.db);
+        const { analyzed, estimate, states } = stats.rows[0];
+        assert.ok(analyzed && estimate >= states / 2, `analyzed ${analyzed}, estimate ${estimate} of ${states} states`);
+      }
       screenedOut += report.total.idle[SCREENED_OUT] ?? 0;
       evaluated += report.total.evaluated;
     }

@@ -120,6 +120,13 @@ export async function borrowerIdSpan(db: Kysely<DB>): Promise<{ lo: number; hi: 
 }
 
 /** Lays the day out in chunks once; later runs and other processes find it there. */
+/** States the day's refresh wrote so far, over the chunks done by any worker. */
+async function statesWrittenOn(database: Database, asOf: string): Promise<number> {
+  const done = await sql<{ n: number }>`
+    SELECT coalesce(sum(accounts), 0)::int AS n FROM cycle_chunks WHERE as_of = ${asOf} AND status = 'done'`.execute(database.db);
+  return done.rows[0].n;
+}
+
 export async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<void> {
   const { db } = database;
   const { lo, hi } = await borrowerIdSpan(db);
@@ -270,9 +277,18 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const others = workerThreadsFor(database, workers, deps)
     ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, name: nameOf(i + 1) }, deps.log))
     : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, options.asOf, set, nameOf(i + 1), deps.judge, deps.log));
-  const results = await Promise.allSettled([workChunks(database, options.asOf, set, nameOf(0), deps.judge, deps.log), ...others]);
+  const working = [workChunks(database, options.asOf, set, nameOf(0), deps.judge, deps.log), ...others];
+  // Once one worker finds no chunk left, the others are on their last ones: the statistics of the
+  // states are refreshed meanwhile, on the core that worker no longer uses, if the day wrote enough of
+  // them to make the old ones mislead (the last chunks' rows, unseen yet, do not change the picture).
+  const analyzed = Promise.race(working.map((w) => w.then(() => undefined, () => undefined))).then(async () => {
+    await analyzeStatesIfStale(database.db, await statesWrittenOn(database, options.asOf));
+  }).then(() => null, (e: unknown) => e);
+  const results = await Promise.allSettled(working);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
+  const analyzeError = await analyzed;
+  if (analyzeError) throw analyzeError;
   const now = { accounts: 0, evaluated: 0, newActions: 0, chunks: 0 };
   for (const r of results as Array<PromiseFulfilledResult<WorkerTotals>>) {
     now.chunks += r.value.chunks;
@@ -280,7 +296,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     now.evaluated += r.value.evaluated;
     now.newActions += r.value.newActions;
   }
-  await analyzeStatesIfStale(database.db, now.accounts);
+  // Should the others have had more than their last chunks to do, once more over all the day wrote (a
+  // check of the table's row estimate only, unless still stale).
+  await analyzeStatesIfStale(database.db, await statesWrittenOn(database, options.asOf));
 
   const summary = await summarizeCycle(database, options.asOf);
   const finished = summary.chunks.done === summary.chunks.total;
