@@ -20,14 +20,16 @@ export type VerdictOutcome = 'allow' | 'block' | 'defer';
 export interface Verdict {
   outcome: VerdictOutcome;
   /** Rule ids that decided, e.g. ['cn.hours']; 'pass-through' when no pack judged it. */
-  rules: string[];
+  rules: readonly string[];
   reason: string;
 }
 
 export type ContactJudge = (contacts: readonly ContactToJudge[]) => Verdict[];
 
-export const passThroughJudge: ContactJudge = (contacts) =>
-  contacts.map(() => ({ outcome: 'allow', rules: ['pass-through'], reason: 'no rule pack active yet: allowed at plan time' }));
+/** The default judge's verdict: the same for every contact, so it is one object shared by all. */
+const PASS_THROUGH: Verdict = Object.freeze({ outcome: 'allow', rules: Object.freeze(['pass-through']), reason: 'no rule pack active yet: allowed at plan time' });
+
+export const passThroughJudge: ContactJudge = (contacts) => contacts.map(() => PASS_THROUGH);
 
 export function judgePlannedContacts(contacts: readonly ContactToJudge[], judge: ContactJudge = passThroughJudge): Verdict[] {
   const verdicts = judge(contacts);

@@ -67,8 +67,26 @@ export async function persistActions(db: Executor, rows: readonly ActionToPersis
   // element. The reason and payload documents travel as text, one per line, so the server validates
   // them as json without building a jsonb value of each. The compliance decisions repeat across a
   // chunk (a few distinct ones for thousands of actions), so they travel once each.
-  const decisionIndex = new Map<string, number>();
   const decisions: Array<[Verdict, ActionStatus, string]> = [];
+  // Decisions by verdict (a judge may hand the same verdict object to many contacts: looked up by
+  // identity, its content is keyed once), then by status reason (which names the status too).
+  const byVerdict = new Map<Verdict, Map<string, number>>();
+  const byContent = new Map<string, Map<string, number>>();
+  const decisionOf = (verdict: Verdict, status: ActionStatus, statusReason: string): number => {
+    let forVerdict = byVerdict.get(verdict);
+    if (forVerdict === undefined) {
+      const content = `${verdict.outcome}\u0000${verdict.rules.join('\u0001')}\u0000${verdict.reason}`;
+      forVerdict = byContent.get(content) ?? new Map<string, number>();
+      byContent.set(content, forVerdict);
+      byVerdict.set(verdict, forVerdict);
+    }
+    let decision = forVerdict.get(statusReason);
+    if (decision === undefined) {
+      decision = decisions.push([verdict, status, statusReason]) - 1;
+      forVerdict.set(statusReason, decision);
+    }
+    return decision;
+  };
   const reasons: string[] = [];
   const payloads: string[] = [];
   // An account's actions come together and share their payload object when it is the same (see
@@ -78,12 +96,7 @@ export async function persistActions(db: Executor, rows: readonly ActionToPersis
   const input = JSON.stringify(rows.map((r) => {
     const a = r.action;
     const { status, statusReason } = statusOf(a, r.verdict);
-    const key = `${r.verdict.outcome}\u0000${r.verdict.rules.join('\u0001')}\u0000${r.verdict.reason}\u0000${status}\u0000${statusReason}`;
-    let decision = decisionIndex.get(key);
-    if (decision === undefined) {
-      decision = decisions.push([r.verdict, status, statusReason]) - 1;
-      decisionIndex.set(key, decision);
-    }
+    const decision = decisionOf(r.verdict, status, statusReason);
     reasons.push(JSON.stringify(a.reason));
     if (a.payload !== lastPayload) {
       lastPayload = a.payload;

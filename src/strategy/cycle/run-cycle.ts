@@ -108,7 +108,7 @@ export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet
     })),
     judge,
   );
-  const rows: ActionToPersist[] = pending.map(({ jurisdiction: _, ...p }, i) => ({ ...p, verdict: verdicts[i] }));
+  const rows: ActionToPersist[] = pending.map((p, i) => ({ borrowerId: p.borrowerId, loanId: p.loanId, asOf: p.asOf, action: p.action, verdict: verdicts[i] }));
   return { rows, idle };
 }
 
@@ -119,13 +119,14 @@ export async function borrowerIdSpan(db: Kysely<DB>): Promise<{ lo: number; hi: 
   return { lo: bounds.rows[0].lo ?? 1, hi: (bounds.rows[0].hi ?? 0) + 1 };
 }
 
-/** Lays the day out in chunks once; later runs and other processes find it there. */
 /** States the day's refresh wrote so far, over the chunks done by any worker. */
 async function statesWrittenOn(database: Database, asOf: string): Promise<number> {
   const done = await sql<{ n: number }>`
     SELECT coalesce(sum(accounts), 0)::int AS n FROM cycle_chunks WHERE as_of = ${asOf} AND status = 'done'`.execute(database.db);
   return done.rows[0].n;
 }
+
+/** Lays the day out in chunks once; later runs and other processes find it there. */
 
 export async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<void> {
   const { db } = database;
