@@ -375,12 +375,13 @@ export interface BucketSummary {
  * (see upsertAccountStates).
  */
 export async function summarizePortfolio(db: Executor, asOf: string): Promise<BucketSummary[]> {
+  const state = stateOnColumns(asOf, 's', 'p');
   const rows = await sql<{ bucket: string; currency: string; accounts: number; outstanding_minor: number; overdue_minor: number }>`
-    SELECT s.bucket, l.currency, count(*)::int AS accounts,
-           sum(s.outstanding_minor)::bigint AS outstanding_minor, sum(s.overdue_minor)::bigint AS overdue_minor
-    FROM ${statesOn(asOf)} s JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
+    SELECT ${state.bucket} AS bucket, l.currency, count(*)::int AS accounts,
+           sum(${state.outstanding_minor})::bigint AS outstanding_minor, sum(s.overdue_minor)::bigint AS overdue_minor
+    FROM account_states s JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id JOIN products p ON p.id = l.product_id
     WHERE s.as_of <= ${asOf}::date AND l.status = 'active'
-    GROUP BY s.bucket, l.currency`.execute(db);
+    GROUP BY 1, l.currency`.execute(db);
   return rows.rows
     .map((r) => ({ bucket: r.bucket, currency: r.currency, accounts: r.accounts, outstandingMinor: r.outstanding_minor, overdueMinor: r.overdue_minor }))
     .sort((a, b) => a.currency.localeCompare(b.currency) || compareBuckets(a.bucket, b.bucket));

@@ -127,7 +127,6 @@ async function statesWrittenOn(database: Database, asOf: string): Promise<number
 }
 
 /** Lays the day out in chunks once; later runs and other processes find it there. */
-
 export async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<void> {
   const { db } = database;
   const { lo, hi } = await borrowerIdSpan(db);
@@ -282,9 +281,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   // Once one worker finds no chunk left, the others are on their last ones: the statistics of the
   // states are refreshed meanwhile, on the core that worker no longer uses, if the day wrote enough of
   // them to make the old ones mislead (the last chunks' rows, unseen yet, do not change the picture).
-  const analyzed = Promise.race(working.map((w) => w.then(() => undefined, () => undefined))).then(async () => {
-    await analyzeStatesIfStale(database.db, await statesWrittenOn(database, options.asOf));
-  }).then(() => null, (e: unknown) => e);
+  const analyzeDay = async () => { await analyzeStatesIfStale(database.db, await statesWrittenOn(database, options.asOf)); };
+  const analyzed = Promise.race(working.map((w) => w.then(() => undefined, () => undefined))).then(analyzeDay).then(() => null, (e: unknown) => e);
   const results = await Promise.allSettled(working);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -299,7 +297,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   }
   // Should the others have had more than their last chunks to do, once more over all the day wrote (a
   // check of the table's row estimate only, unless still stale).
-  await analyzeStatesIfStale(database.db, await statesWrittenOn(database, options.asOf));
+  await analyzeDay();
 
   const summary = await summarizeCycle(database, options.asOf);
   const finished = summary.chunks.done === summary.chunks.total;
