@@ -1,6 +1,7 @@
 // The daily cycle plans every action exactly once: re-runs add nothing (also over a day laid out
 // anew), a process killed mid-run and started again finishes with nothing lost and nothing doubled,
-// and (on the server) two processes started together split the chunks between them.
+// and (on the server) two processes started together split the chunks between them, and a worker
+// that runs out of chunks waits for those others hold, taking over any whose worker died.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { migrate } from '../../src/platform/db/migrate.ts';
 import { openTestDatabase, serverUrl } from '../support/database.ts';
 import { runOverdue, startOverdue, type DatabaseEnv } from '../support/cli.ts';
 import { actionKeysOn, plannedInFull, seedWithShippedStrategies } from '../support/cycle.ts';
+import { layOutCycle, workChunks } from '../../src/strategy/cycle/run-cycle.ts';
+import { loadActiveSet } from '../../src/strategy/index.ts';
 
 const AS_OF = '2026-03-16';
 const ACCOUNTS = 1500;
@@ -138,6 +141,72 @@ test('two cycle processes started together split the chunks without overlap', { 
     assert.equal(workers.rows.length, 2);
     assert.deepEqual(await actionKeysOn(database.db, AS_OF), expected);
     await database.close();
+  } finally {
+    await p.dispose();
+  }
+});
+
+test('a worker out of chunks waits for those others hold: done when they are, taking over one whose worker died', { skip: !serverUrl && 'the embedded database serves one connection', timeout: 600_000 }, async () => {
+  const p = await portfolio();
+  try {
+    const database = await p.open();
+    const expected = (await plannedInFull(database.db, AS_OF)).keys;
+    const active = await loadActiveSet(database.db);
+    assert.ok(active);
+    await layOutCycle(database, AS_OF, active.activationId, 300);
+    const chunks = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cycle_chunks WHERE as_of = ${AS_OF}`.execute(database.db);
+    assert.ok(chunks.rows[0].n >= 3, `laid out in ${chunks.rows[0].n} chunks`);
+    const other = await p.open();
+    const worker = await p.open();
+    /** Another worker's transaction holding chunk 1 until told how to end: done, or dead (rolled back). */
+    const holdChunk = () => {
+      let end!: (how: 'done' | 'died') => void;
+      const told = new Promise<'done' | 'died'>((resolve) => (end = resolve));
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      const transaction = other.db.transaction().execute(async (trx) => {
+        await sql`SELECT 1 FROM cycle_chunks WHERE as_of = ${AS_OF} AND chunk_no = 1 FOR UPDATE`.execute(trx);
+        held();
+        if ((await told) === 'died') throw new Error('worker died');
+        await sql`UPDATE cycle_chunks SET status = 'done', worker = 'other' WHERE as_of = ${AS_OF} AND chunk_no = 1`.execute(trx);
+      }).catch((e: unknown) => { if (!(e instanceof Error && e.message === 'worker died')) throw e; });
+      return { holding, end, transaction };
+    };
+    const settledWithin = (promise: Promise<unknown>, ms: number) =>
+      Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+    // It queues behind the holder in the database, not polling: its claim waits on the chunk's lock.
+    const claimsWaitingOnLock = async () => (await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE wait_event_type = 'Lock' AND query LIKE '%FROM cycle_chunks%FOR UPDATE%'`.execute(database.db)).rows[0].n;
+
+    // The holder dies: the waiting worker takes its chunk over and plans every action of the day.
+    const first = holdChunk();
+    await first.holding;
+    const working = workChunks(worker, AS_OF, active.set, 'waiting-worker');
+    assert.equal(await settledWithin(working, 1500), false, 'the worker waits while chunk 1 is held');
+    assert.equal(await claimsWaitingOnLock(), 1, 'the worker waits on the held chunk\'s lock');
+    const pending = await sql<{ chunk_no: number }>`SELECT chunk_no FROM cycle_chunks WHERE as_of = ${AS_OF} AND status = 'pending'`.execute(database.db);
+    assert.deepEqual(pending.rows.map((r) => r.chunk_no), [1], 'every other chunk is done meanwhile');
+    first.end('died');
+    await first.transaction;
+    const totals = await working;
+    assert.equal(totals.chunks, chunks.rows[0].n, 'the worker processed every chunk, the dead one\'s too');
+    assert.deepEqual(await actionKeysOn(database.db, AS_OF), expected);
+
+    // The holder finishes: the waiting worker ends with it, without processing its chunk.
+    await sql`UPDATE cycle_chunks SET status = 'pending', worker = NULL WHERE as_of = ${AS_OF}`.execute(database.db);
+    const second = holdChunk();
+    await second.holding;
+    const again = workChunks(worker, AS_OF, active.set, 'waiting-worker');
+    assert.equal(await settledWithin(again, 1500), false, 'the worker waits while chunk 1 is held');
+    second.end('done');
+    await second.transaction;
+    assert.equal(await settledWithin(again, 5000), true, 'the worker ends once the held chunk is done');
+    assert.equal((await again).chunks, chunks.rows[0].n - 1);
+    const byOther = await sql<{ worker: string }>`SELECT worker FROM cycle_chunks WHERE as_of = ${AS_OF} AND chunk_no = 1`.execute(database.db);
+    assert.equal(byOther.rows[0].worker, 'other');
+    assert.deepEqual(await actionKeysOn(database.db, AS_OF), expected, 'nothing planned twice');
+    await Promise.all([other.close(), worker.close(), database.close()]);
   } finally {
     await p.dispose();
   }

@@ -146,14 +146,25 @@ export async function layOutCycle(database: Database, asOf: string, activationId
   });
 }
 
-async function processNextChunk(
-  trx: Transaction<DB>, asOf: string, set: ActiveStrategySet, worker: string, judge: ContactJudge | undefined, loading: ContactFactsLoading,
-): Promise<ChunkCounts | null> {
+/**
+ * Claims the day's next pending chunk for this transaction. Without waiting, it passes over the chunks
+ * other workers hold. Waiting, it queues behind them in turn and returns as soon as one is released
+ * still pending (its worker died with its transaction: the chunk is taken over), or with none once
+ * every chunk is done: a chunk its worker finishes no longer matches when the lock comes free.
+ */
+async function claimChunk(trx: Transaction<DB>, asOf: string, wait: boolean) {
   const claimed = await sql<{ chunk_no: number; lo_borrower_id: number; hi_borrower_id: number }>`
     SELECT chunk_no, lo_borrower_id, hi_borrower_id FROM cycle_chunks
-    WHERE as_of = ${asOf} AND status = 'pending' ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
-  if (claimed.rows.length === 0) return null;
-  const chunk = claimed.rows[0];
+    WHERE as_of = ${asOf} AND status = 'pending' ORDER BY chunk_no LIMIT 1 FOR UPDATE ${wait ? sql`` : sql`SKIP LOCKED`}`.execute(trx);
+  return claimed.rows[0] ?? null;
+}
+
+async function processNextChunk(
+  trx: Transaction<DB>, asOf: string, set: ActiveStrategySet, worker: string, judge: ContactJudge | undefined, loading: ContactFactsLoading,
+  waitForOthers: boolean,
+): Promise<ChunkCounts | null> {
+  const chunk = await claimChunk(trx, asOf, waitForOthers);
+  if (!chunk) return null;
   let mark = performance.now();
   const lap = () => {
     const t = performance.now();
@@ -180,11 +191,6 @@ async function processNextChunk(
            planned = ${planned.reduce((n, p) => n + p.count, 0)}, finished_at = now(), counts = ${JSON.stringify(counts)}::jsonb
     WHERE as_of = ${asOf} AND chunk_no = ${chunk.chunk_no}`.execute(trx);
   return counts;
-}
-
-async function pendingChunks(database: Database, asOf: string): Promise<number> {
-  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cycle_chunks WHERE as_of = ${asOf} AND status = 'pending'`.execute(database.db);
-  return r.rows[0].n;
 }
 
 export async function summarizeCycle(database: Database, asOf: string): Promise<CycleReport['total'] & { chunks: { total: number; done: number } }> {
@@ -224,23 +230,25 @@ export interface WorkerTotals {
 
 /**
  * One worker's loop: claims the day's next free chunk and processes it, each in its own transaction,
- * until none is left; waits for chunks other processes hold, and takes over any whose worker died.
+ * until none is left; then waits for the chunks other workers hold, and takes over any whose worker died.
  */
 export async function workChunks(
   database: Database, asOf: string, set: ActiveStrategySet, name: string, judge?: ContactJudge, log?: (line: string) => void,
 ): Promise<WorkerTotals> {
   const totals: WorkerTotals = { chunks: 0, accounts: 0, evaluated: 0, newActions: 0 };
   let last: ChunkCounts | null = null;
+  let waitForOthers = false;
   for (;;) {
     const loading = contactFactsLoading(last);
-    const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, asOf, set, name, judge, loading));
+    const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, asOf, set, name, judge, loading, waitForOthers));
     if (!counts) {
-      // Nothing free to claim: either all done, or other processes hold the rest. Wait for them, and
-      // take over any chunk whose worker died (its lock is released with its transaction).
-      if ((await pendingChunks(database, asOf)) === 0) return totals;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Nothing free to claim: every chunk is done, or other workers hold the rest. The next claim
+      // queues behind them (claimChunk), and finds none once they are all done.
+      if (waitForOthers) return totals;
+      waitForOthers = true;
       continue;
     }
+    waitForOthers = false;
     last = counts;
     const planned = counts.planned.reduce((n, p) => n + p.count, 0);
     totals.chunks++;
