@@ -412,6 +412,78 @@ function contactScopeOf(passed: readonly AccountCoreFacts[]): ContactScope {
   return accounts;
 }
 
+/** The accounts part by column name, each a list in row order. */
+type AccountColumns = { readonly [name in AccountColumn]: unknown[] };
+
+function accountColumnsOf(part: Part): AccountColumns {
+  return Object.fromEntries(ACCOUNT_COLUMNS.map(([name], i) => [name, column(part, i)])) as AccountColumns;
+}
+
+/** A chunk's account facts parts, read by column (coreFactsAt). */
+interface CoreParts {
+  asOf: string;
+  accounts: AccountColumns;
+  history: HistoryColumns;
+  historyOf: Map<number, readonly [number, number]>;
+  events: { of: Map<number, readonly [number, number]>; id: number[]; kind: AccountEventKind[]; on: string[] };
+  promises: { of: Map<number, readonly [number, number]>; kept: number[]; broken: number[]; openDue: Array<string | null>; openAmount: Array<number | null> };
+}
+
+/** A date given as days before asOf (null stays null). */
+function dateBefore(asOf: string, daysAgo: number | null): string | null {
+  return daysAgo === null ? null : addDays(asOf, -daysAgo);
+}
+
+/**
+ * The account facts of one row of the accounts part. A function of its own, apart from the loop over
+ * the rows: the optimizing compiler then handles two small functions instead of one large one.
+ */
+function coreFactsAt(p: CoreParts, row: number): AccountCoreFacts {
+  const { asOf, accounts: a } = p;
+  const loanId = a.loan_id[row] as number;
+  const history = p.historyOf.get(loanId) ?? NO_ROWS;
+  const [eventsFrom, eventsTo] = p.events.of.get(loanId) ?? NO_ROWS;
+  const events: AccountFacts['events'] = [];
+  for (let i = eventsFrom; i < eventsTo; i++) events.push({ eventId: p.events.id[i], kind: p.events.kind[i], occurredOn: p.events.on[i] });
+  const promise = p.promises.of.get(loanId)?.[0];
+  const openDue = promise === undefined ? null : p.promises.openDue[promise];
+  return {
+    borrowerId: a.borrower_id[row] as number,
+    loanId,
+    accountKey: a.external_id[row] as string,
+    borrowerName: a.name[row] as string,
+    locale: a.locale[row] as string,
+    timeZone: a.time_zone[row] as string,
+    productId: a.product_id[row] as string,
+    jurisdiction: a.jurisdiction[row] as string,
+    currency: (a.currency[row] as string).trim(),
+    asOf,
+    dpd: a.dpd[row] as number,
+    bucket: a.bucket[row] as AccountFacts['bucket'],
+    overdueMinor: a.overdue_minor[row] as number,
+    // The late fee is summed once, in the database; the outstanding amount adds it here.
+    outstandingMinor: (a.outstanding_before_fees[row] as number) + (a.late_fee_minor[row] as number),
+    lateFeeMinor: a.late_fee_minor[row] as number,
+    oldestUnpaidDue: dateBefore(asOf, a.oldest_unpaid_due[row] as number | null),
+    nextDueDate: dateBefore(asOf, a.next_due_date[row] as number | null),
+    nextDueMinor: a.next_due_minor[row] as number,
+    isRepeat: a.is_repeat[row] as boolean,
+    graceDays: a.grace_days[row] as number,
+    delinquentSince: dateBefore(asOf, a.delinquent_since[row] as number | null),
+    riskBand: a.risk_band[row] as AccountFacts['riskBand'],
+    flags: a.flags[row] as AccountFacts['flags'],
+    preferredChannel: (a.preferred_channel[row] as Channel | null) ?? null,
+    lastContactOn: lastContactOf(p.history, history),
+    events,
+    stepHistory: stepHistoryOf(p.history, history),
+    promises: {
+      kept: promise === undefined ? 0 : p.promises.kept[promise],
+      broken: promise === undefined ? 0 : p.promises.broken[promise],
+      open: openDue ? { dueOn: openDue, amountMinor: p.promises.openAmount[promise!] ?? 0 } : null,
+    },
+  };
+}
+
 /** Runs a facts statement and parses its document. */
 async function runFactsQuery<T>(db: Executor, query: RawBuilder<unknown>): Promise<T> {
   const result = await sql<{ facts: string }>`${query}`.execute(db);
@@ -451,63 +523,20 @@ export async function gatherScreenedFacts(
   if (loans.length === 0) return { facts: [], screenedOut: 0 };
 
   const historyOf = rangesBy(g.history, 0);
-  const eventsOf = rangesBy(g.events, 0);
   const [, hStrategy, hStep, hChannel, hParty, hLastOn, hEpisodeDays] = g.history;
   const h = {
     strategy: hStrategy ?? [], step: hStep ?? [], channel: hChannel ?? [], party: hParty ?? [],
     lastOn: datesBefore(asOf, hLastOn as number[] | null), episodeDaysAgo: hEpisodeDays ?? [],
   } as HistoryColumns;
   const [, eId, eKind, eOn] = g.events as Array<unknown[]>;
-  const promiseOf = rangesBy(g.promises, 0);
   const [, rKept, rBroken, rOpenDue, rOpenAmount] = g.promises as Array<unknown[]>;
-
-  const dateOf = (daysAgo: number | null) => (daysAgo === null ? null : addDays(asOf, -daysAgo));
+  const parts: CoreParts = {
+    asOf, accounts: accountColumnsOf(g.accounts), history: h, historyOf,
+    events: { of: rangesBy(g.events, 0), id: eId as number[], kind: eKind as AccountEventKind[], on: eOn as string[] },
+    promises: { of: rangesBy(g.promises, 0), kept: rKept as number[], broken: rBroken as number[], openDue: rOpenDue as Array<string | null>, openAmount: rOpenAmount as Array<number | null> },
+  };
   const cores: AccountCoreFacts[] = [];
-  for (let row = 0; row < loans.length; row++) {
-    const a = <T>(name: AccountColumn) => (g.accounts[A[name]] as unknown[])[row] as T;
-    const loanId = loans[row];
-    const history = historyOf.get(loanId) ?? NO_ROWS;
-    const [eventsFrom, eventsTo] = eventsOf.get(loanId) ?? NO_ROWS;
-    const events: AccountFacts['events'] = [];
-    for (let i = eventsFrom; i < eventsTo; i++) events.push({ eventId: eId[i] as number, kind: eKind[i] as AccountEventKind, occurredOn: eOn[i] as string });
-    const promise = promiseOf.get(loanId)?.[0];
-    const core: AccountCoreFacts = {
-      borrowerId: a('borrower_id'),
-      loanId,
-      accountKey: a('external_id'),
-      borrowerName: a('name'),
-      locale: a('locale'),
-      timeZone: a('time_zone'),
-      productId: a('product_id'),
-      jurisdiction: a('jurisdiction'),
-      currency: a<string>('currency').trim(),
-      asOf,
-      dpd: a('dpd'),
-      bucket: a('bucket'),
-      overdueMinor: a('overdue_minor'),
-      // The late fee is summed once, in the database; the outstanding amount adds it here.
-      outstandingMinor: a<number>('outstanding_before_fees') + a<number>('late_fee_minor'),
-      lateFeeMinor: a('late_fee_minor'),
-      oldestUnpaidDue: dateOf(a('oldest_unpaid_due')),
-      nextDueDate: dateOf(a('next_due_date')),
-      nextDueMinor: a('next_due_minor'),
-      isRepeat: a('is_repeat'),
-      graceDays: a('grace_days'),
-      delinquentSince: dateOf(a('delinquent_since')),
-      riskBand: a('risk_band'),
-      flags: a('flags'),
-      preferredChannel: a<Channel | null>('preferred_channel') ?? null,
-      lastContactOn: lastContactOf(h, history),
-      events,
-      stepHistory: stepHistoryOf(h, history),
-      promises: {
-        kept: promise === undefined ? 0 : (rKept[promise] as number),
-        broken: promise === undefined ? 0 : (rBroken[promise] as number),
-        open: promise !== undefined && rOpenDue[promise] ? { dueOn: rOpenDue[promise] as string, amountMinor: (rOpenAmount[promise] as number | null) ?? 0 } : null,
-      },
-    };
-    cores.push(core);
-  }
+  for (let row = 0; row < loans.length; row++) cores.push(coreFactsAt(parts, row));
   // Contact facts join their account's object: one object per account whatever the loading.
   const complete = (k: ContactParts) => {
     const contactOf = contactFactsReader(asOf, k, h, historyOf);
