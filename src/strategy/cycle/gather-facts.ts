@@ -67,9 +67,24 @@ function accountColumns(asOf: string): RawBuilder<unknown> {
 const DAYS_BEFORE_AS_OF: ReadonlySet<AccountColumn> = new Set<AccountColumn>(['oldest_unpaid_due', 'next_due_date', 'delinquent_since']);
 function accountFields(asOf: string): RawBuilder<unknown> {
   return sql.join(ACCOUNT_COLUMNS.map(([name]) => {
+    if ((FREE_TEXT.accounts as readonly string[]).includes(name)) return sql`NULL`;
     if (name === 'flags') return sql.raw(gathered('a.flags', true));
     return DAYS_BEFORE_AS_OF.has(name) ? sql`array_agg(${asOf}::date - ${sql.ref(`a.${name}`)})` : sql.raw(gathered(`a.${name}`));
   }));
+}
+
+/**
+ * Free-text columns (names, relations: in whatever script the lender writes them) travel apart from
+ * the document, in a second one: the document then holds ASCII only, which the client decodes and
+ * keeps in memory as one byte per character instead of two. In the document they are nulls; the
+ * reader puts them back in place (runFactsQuery). By part, the columns and their index in it.
+ */
+const FREE_TEXT = { accounts: ['name'], contacts: ['name', 'relation'] } as const satisfies Record<string, readonly string[]>;
+const CONTACT_COLUMNS = ['borrower_id', 'contact_id', 'name', 'relation', 'usable'] as const;
+
+/** The JSON object of a part's free-text columns, by their index in the part: aggregates over the part's rows (alias a). */
+function freeTextOf(columns: readonly string[], texts: readonly string[]): RawBuilder<unknown> {
+  return sql.raw(`json_build_object(${texts.map((t) => `'${columns.indexOf(t)}', array_agg(a.${t})`).join(', ')})`);
 }
 
 /** The account facts statement's parts. */
@@ -188,10 +203,15 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
         AND (s.dpd > 0 OR s.has_event
              OR s.next_due_date <= ${asOf}::date
                                    + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays}))
+    ),
+    accounts_part AS (
+      SELECT json_build_array(${accountFields(asOf)}) AS doc, ${freeTextOf(ACCOUNT_COLUMNS.map(([name]) => name), FREE_TEXT.accounts)} AS texts
+      FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a
     )${withContacts ? sql`,
-    who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc)` : sql``}
+    who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc),
+    ${contactsPart(scope)}` : sql``}
     SELECT json_build_object(
-      'accounts', (SELECT json_build_array(${accountFields(asOf)}) FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a),
+      'accounts', (SELECT doc FROM accounts_part),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_days_ago', 'episode_days'], ['episode_days'])}) FROM (
                     SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, ${asOf}::date - max(x.as_of) AS last_days_ago,
                            array_agg(${asOf}::date - x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
@@ -217,7 +237,8 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
                      WHERE ${inRange('r.borrower_id')}
                      GROUP BY r.loan_id) q)
       ${withContacts ? sql`, ${contactParts(scope)}` : sql``}
-    )::text AS facts`;
+    )::text AS facts,
+    json_build_object('accounts', (SELECT texts FROM accounts_part)${withContacts ? sql`, 'contacts', (SELECT texts FROM contacts_part)` : sql``})::text AS texts`;
 }
 
 /** The accounts whose contact facts are loaded: their loans, and their borrowers with their time zones. */
@@ -232,6 +253,20 @@ interface ContactScope {
  * The contact facts parts of a facts document, for the accounts in the statement's acc (borrower_id,
  * loan_id) and their borrowers in who (borrower_id, time_zone); the chunk's range bounds every scan.
  */
+/** The emergency contacts of the borrowers in who, as a part with its free text apart (FREE_TEXT): a CTE. */
+function contactsPart(scope: FactsScope): RawBuilder<unknown> {
+  const inRange = chunkRange(scope);
+  const fields = CONTACT_COLUMNS.map((c) => ((FREE_TEXT.contacts as readonly string[]).includes(c) ? 'NULL' : gathered(`a.${c}`)));
+  return sql`
+    contacts_part AS (
+      SELECT json_build_array(${sql.raw(fields.join(', '))}) AS doc, ${freeTextOf(CONTACT_COLUMNS, FREE_TEXT.contacts)} AS texts
+      FROM (SELECT c.borrower_id, c.contact_id, c.name, c.relation, c.status = 'active' AND c.consent_at IS NOT NULL AS usable
+            FROM emergency_contacts c JOIN who w ON w.borrower_id = c.borrower_id
+            WHERE ${inRange('c.borrower_id')}
+            ORDER BY c.borrower_id, c.contact_id) a
+    )`;
+}
+
 function contactParts(scope: FactsScope): RawBuilder<unknown> {
   const { asOf } = scope;
   const historySince = addDays(asOf, -HISTORY_DAYS);
@@ -242,11 +277,7 @@ function contactParts(scope: FactsScope): RawBuilder<unknown> {
                    FROM contact_points c JOIN who w ON w.borrower_id = c.borrower_id
                    WHERE ${inRange('c.borrower_id')} AND c.status = 'active'
                    ORDER BY c.borrower_id, c.is_primary DESC, c.contact_point_id) q),
-      'contacts', (SELECT json_build_array(${columnsOf(['borrower_id', 'contact_id', 'name', 'relation', 'usable'])}) FROM (
-                     SELECT c.borrower_id, c.contact_id, c.name, c.relation, c.status = 'active' AND c.consent_at IS NOT NULL AS usable
-                     FROM emergency_contacts c JOIN who w ON w.borrower_id = c.borrower_id
-                     WHERE ${inRange('c.borrower_id')}
-                     ORDER BY c.borrower_id, c.contact_id) q),
+      'contacts', (SELECT doc FROM contacts_part),
       'arrangements', (SELECT json_build_array(${columnsOf(['loan_id', 'status', 'kind', 'missed_payments'])}) FROM (
                          SELECT DISTINCT ON (r.loan_id) r.loan_id, r.status, r.kind, r.missed_payments
                          FROM arrangements r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
@@ -273,8 +304,9 @@ function idList(ids: readonly number[]): string {
 function contactsQuery(scope: FactsScope, accounts: ContactScope): RawBuilder<unknown> {
   return sql`
     WITH acc AS MATERIALIZED (SELECT * FROM unnest(${idList(accounts.borrowerOfLoan)}::bigint[], ${idList(accounts.loans)}::bigint[]) AS a(borrower_id, loan_id)),
-    who AS MATERIALIZED (SELECT * FROM unnest(${idList(accounts.borrowers)}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone))
-    SELECT json_build_object(${contactParts(scope)})::text AS facts`;
+    who AS MATERIALIZED (SELECT * FROM unnest(${idList(accounts.borrowers)}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone)),
+    ${contactsPart(scope)}
+    SELECT json_build_object(${contactParts(scope)})::text AS facts, json_build_object('contacts', (SELECT texts FROM contacts_part))::text AS texts`;
 }
 
 interface ChannelTally {
@@ -503,8 +535,12 @@ function coreFactsAt(p: CoreParts, row: number): AccountFacts {
 
 /** Runs a facts statement and parses its document. */
 async function runFactsQuery<T>(db: Executor, query: RawBuilder<unknown>): Promise<T> {
-  const result = await sql<{ facts: string }>`${query}`.execute(db);
-  return JSON.parse(result.rows[0].facts) as T;
+  const result = await sql<{ facts: string; texts: string }>`${query}`.execute(db);
+  const doc = JSON.parse(result.rows[0].facts) as Record<string, Part>;
+  // The free-text columns back in their places (FREE_TEXT); a part without rows has them as nulls.
+  const texts = JSON.parse(result.rows[0].texts) as Record<string, Record<string, unknown[] | null>>;
+  for (const [part, columns] of Object.entries(texts)) for (const [index, values] of Object.entries(columns)) doc[part][Number(index)] = values;
+  return doc as T;
 }
 
 /** Every in-scope account of the chunk with all its facts (explain, diff, tests). */
