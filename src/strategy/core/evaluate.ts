@@ -211,15 +211,18 @@ function planAction(action: CompiledAction, step: CompiledStep, ctx: StepContext
     segmentId: ctx.segmentId,
     stepId: step.id,
     needsApproval: action.needsApproval,
-    reason: {
-      summary: `${strategy.id} v${strategy.version} (${ctx.arm}) ${ctx.segmentId}/${step.id}: ${match.text}`,
-      trigger,
-      ...(match.event ? { eventId: match.event.eventId } : {}),
-      ...(channelChoice !== undefined ? { channelChoice } : {}),
-      conditions: [...ctx.segmentLabels, ...step.labels, match.text],
-    },
+    reason: actionReason(`${strategy.id} v${strategy.version} (${ctx.arm}) ${ctx.segmentId}/${step.id}: ${match.text}`, trigger, match.event, channelChoice,
+      ctx.segmentLabels.concat(step.labels, match.text)),
     payload,
   };
+}
+
+/** An action's reason, its fields in this order (the event and the channel choice only when there is one). */
+function actionReason(summary: string, trigger: Trigger, event: TriggerEvent | null, channelChoice: string | undefined, conditions: string[]): PlannedAction['reason'] {
+  if (event !== null && channelChoice !== undefined) return { summary, trigger, eventId: event.eventId, channelChoice, conditions };
+  if (event !== null) return { summary, trigger, eventId: event.eventId, conditions };
+  if (channelChoice !== undefined) return { summary, trigger, channelChoice, conditions };
+  return { summary, trigger, conditions };
 }
 
 /** What an untraced step that plans nothing returns: one shared, frozen outcome. */
@@ -262,23 +265,45 @@ function evaluateStep(step: CompiledStep, ctx: StepContext): StepOutcome {
  * step fired or not; untraced (the daily cycle), it carries the same actions, segment and stop but no
  * words for the steps that did not fire, which the cycle would only throw away.
  */
+/** An evaluation's fields in one order whatever its outcome (one object, no copies). */
+function evaluationOf(
+  facts: AccountFacts, set: ActiveStrategySet, strategy: CompiledStrategy | null, arm: string | null,
+  rest: Pick<Evaluation, 'segmentId' | 'stoppedBy' | 'steps' | 'actions' | 'reason'>,
+): Evaluation {
+  return {
+    accountKey: facts.accountKey, setId: set.setId, setVersion: set.setVersion,
+    strategyId: strategy?.id ?? null, strategyVersion: strategy?.version ?? null, arm,
+    segmentId: rest.segmentId, stoppedBy: rest.stoppedBy, steps: rest.steps, actions: rest.actions, reason: rest.reason,
+  };
+}
+
 export function evaluateAccount(facts: AccountFacts, set: ActiveStrategySet, options: { traced?: boolean } = {}): Evaluation {
   const traced = options.traced ?? true;
   const view = new AccountView(facts);
-  const nothing = { accountKey: facts.accountKey, setId: set.setId, setVersion: set.setVersion, strategyId: null, strategyVersion: null, arm: null, segmentId: null, stoppedBy: null, steps: [], actions: [] };
-  const route = set.routes.find((r) => firstUnmet(r.checks, view) === undefined);
-  if (!route) return { ...nothing, reason: traced ? `no route of set ${set.setId} matches (product ${facts.productId}, jurisdiction ${facts.jurisdiction})` : '' };
+  const none = (strategy: CompiledStrategy | null, arm: string | null, reason: string) =>
+    evaluationOf(facts, set, strategy, arm, { segmentId: null, stoppedBy: null, steps: [], actions: [], reason });
+  let route: ActiveStrategySet['routes'][number] | undefined;
+  for (const r of set.routes) {
+    if (firstUnmet(r.checks, view) === undefined) {
+      route = r;
+      break;
+    }
+  }
+  if (!route) return none(null, null, traced ? `no route of set ${set.setId} matches (product ${facts.productId}, jurisdiction ${facts.jurisdiction})` : '');
 
   const assignment = assignArm(facts.accountKey, route);
   const strategy = set.strategies.get(assignment.strategyId)!;
-  const routed = { ...nothing, strategyId: strategy.id, strategyVersion: strategy.version, arm: assignment.arm };
   const misses: string[] = [];
-  const segment = strategy.segments.find((s) => {
+  let segment: CompiledStrategy['segments'][number] | undefined;
+  for (const s of strategy.segments) {
     const miss = firstUnmet(s.checks, view);
-    if (miss && traced) misses.push(`${s.id}: ${unmet(miss, view)}`);
-    return miss === undefined;
-  });
-  if (!segment) return { ...routed, reason: traced ? `route ${route.id}, no segment of ${strategy.id} matches: ${misses.join('; ')}` : '' };
+    if (miss === undefined) {
+      segment = s;
+      break;
+    }
+    if (traced) misses.push(`${s.id}: ${unmet(miss, view)}`);
+  }
+  if (!segment) return none(strategy, assignment.arm, traced ? `route ${route.id}, no segment of ${strategy.id} matches: ${misses.join('; ')}` : '');
 
   const ctx: StepContext = { view, traced, strategy, arm: assignment.arm, segmentId: segment.id, segmentLabels: segment.labels, borrowerPayloads: {} };
   const steps: StepTrace[] = [];
@@ -290,12 +315,13 @@ export function evaluateAccount(facts: AccountFacts, set: ActiveStrategySet, opt
     stoppedBy ??= outcome.stop ?? null;
     for (const action of outcome.actions) actions.push(action);
   }
-  if (!traced) return { ...routed, segmentId: segment.id, stoppedBy: actions.length > 0 ? null : stoppedBy, steps, actions, reason: '' };
+  const evaluation = (reason: string, stop: string | null) => evaluationOf(facts, set, strategy, assignment.arm, { segmentId: segment.id, stoppedBy: stop, steps, actions, reason });
+  if (!traced) return evaluation('', actions.length > 0 ? null : stoppedBy);
   const where = `route ${route.id}, ${strategy.id} v${strategy.version} (${assignment.arm}), segment ${segment.id}`;
   if (actions.length > 0) {
     const fired = steps.filter((s) => s.fired).map((s) => s.stepId);
-    return { ...routed, segmentId: segment.id, steps, actions, reason: `${where}: ${actions.length} action${actions.length === 1 ? '' : 's'} from ${fired.join(', ')}` };
+    return evaluation(`${where}: ${actions.length} action${actions.length === 1 ? '' : 's'} from ${fired.join(', ')}`, null);
   }
   const why = stoppedBy !== null ? `stop: ${stoppedBy}` : `none of its ${steps.length} steps fires today`;
-  return { ...routed, segmentId: segment.id, stoppedBy, steps, reason: `${where}: no action, ${why}` };
+  return evaluation(`${where}: no action, ${why}`, stoppedBy);
 }

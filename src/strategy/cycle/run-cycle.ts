@@ -10,9 +10,9 @@ import { hostname } from 'node:os';
 import type { DB } from '../../platform/db/types.ts';
 import type { Database } from '../../platform/db/connect.ts';
 import { analyzeStatesIfStale, refreshDelinquency } from '../../delinquency/index.ts';
-import { judgePlannedContacts, type ContactJudge } from '../../compliance/index.ts';
+import { judgePlannedContacts, type ContactJudge, type ContactToJudge } from '../../compliance/index.ts';
 import type { AccountFacts } from '../core/facts.ts';
-import type { ActiveStrategySet } from '../core/types.ts';
+import type { ActiveStrategySet, PlannedAction } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
 import { mayAct } from '../core/screen.ts';
 import { loadActiveSet } from '../strategy-store.ts';
@@ -91,7 +91,10 @@ export interface CycleReport {
  * are taken.
  */
 export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet, judge?: ContactJudge) {
-  const pending: Array<Omit<ActionToPersist, 'verdict'> & { jurisdiction: string }> = [];
+  // Each planned action beside the account it is for; the compliance judge sees each as a contact.
+  const actions: PlannedAction[] = [];
+  const accounts: AccountFacts[] = [];
+  const contacts: ContactToJudge[] = [];
   const idle: Record<string, number> = {};
   for (const f of facts) {
     const evaluation = evaluateAccount(f, set, { traced: false });
@@ -99,16 +102,17 @@ export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet
       const why = evaluation.stoppedBy ?? (evaluation.segmentId ? 'no step due' : 'no segment matched');
       idle[why] = (idle[why] ?? 0) + 1;
     }
-    for (const action of evaluation.actions) pending.push({ borrowerId: f.borrowerId, loanId: f.loanId, asOf: f.asOf, jurisdiction: f.jurisdiction, action });
+    for (const action of evaluation.actions) {
+      actions.push(action);
+      accounts.push(f);
+      contacts.push({
+        idempotencyKey: action.idempotencyKey, borrowerId: f.borrowerId, loanId: f.loanId, kind: action.kind,
+        channel: action.channel, party: action.party, template: action.template, jurisdiction: f.jurisdiction, asOf: f.asOf,
+      });
+    }
   }
-  const verdicts = judgePlannedContacts(
-    pending.map((p) => ({
-      idempotencyKey: p.action.idempotencyKey, borrowerId: p.borrowerId, loanId: p.loanId, kind: p.action.kind,
-      channel: p.action.channel, party: p.action.party, template: p.action.template, jurisdiction: p.jurisdiction, asOf: p.asOf,
-    })),
-    judge,
-  );
-  const rows: ActionToPersist[] = pending.map((p, i) => ({ borrowerId: p.borrowerId, loanId: p.loanId, asOf: p.asOf, action: p.action, verdict: verdicts[i] }));
+  const verdicts = judgePlannedContacts(contacts, judge);
+  const rows: ActionToPersist[] = actions.map((action, i) => ({ borrowerId: accounts[i].borrowerId, loanId: accounts[i].loanId, asOf: accounts[i].asOf, action, verdict: verdicts[i] }));
   return { rows, idle };
 }
 
