@@ -249,10 +249,6 @@ interface ContactScope {
   timeZones: string[];
 }
 
-/**
- * The contact facts parts of a facts document, for the accounts in the statement's acc (borrower_id,
- * loan_id) and their borrowers in who (borrower_id, time_zone); the chunk's range bounds every scan.
- */
 /** The emergency contacts of the borrowers in who, as a part with its free text apart (FREE_TEXT): a CTE. */
 function contactsPart(scope: FactsScope): RawBuilder<unknown> {
   const inRange = chunkRange(scope);
@@ -267,6 +263,11 @@ function contactsPart(scope: FactsScope): RawBuilder<unknown> {
     )`;
 }
 
+/**
+ * The contact facts parts of a facts document, for the accounts in the statement's acc (borrower_id,
+ * loan_id) and their borrowers in who (borrower_id, time_zone); the chunk's range bounds every scan.
+ * The emergency contacts come from the statement's contacts_part (contactsPart), free text apart.
+ */
 function contactParts(scope: FactsScope): RawBuilder<unknown> {
   const { asOf } = scope;
   const historySince = addDays(asOf, -HISTORY_DAYS);
@@ -466,7 +467,7 @@ function dateBefore(asOf: string, daysAgo: number | null): string | null {
   return daysAgo === null ? null : addDays(asOf, -daysAgo);
 }
 
-/** An account's contact facts until they are loaded (completeWith). */
+/** An account's contact facts until they are loaded (contactFactsReader fills them in). */
 const NOT_LOADED = {
   channels: null as unknown as AccountFacts['channels'],
   arrangement: Object.freeze({ status: null, kind: null, missedPayments: 0 }) as AccountFacts['arrangement'],
