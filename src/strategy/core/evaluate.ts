@@ -260,11 +260,6 @@ function evaluateStep(step: CompiledStep, ctx: StepContext): StepOutcome {
   return { reason: `${match.text}; ${history}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`, actions };
 }
 
-/**
- * How the account is treated today. Traced (the default: explain, diff), the evaluation says why each
- * step fired or not; untraced (the daily cycle), it carries the same actions, segment and stop but no
- * words for the steps that did not fire, which the cycle would only throw away.
- */
 /** An evaluation's fields in one order whatever its outcome (one object, no copies). */
 function evaluationOf(
   facts: AccountFacts, set: ActiveStrategySet, strategy: CompiledStrategy | null, arm: string | null,
@@ -277,6 +272,11 @@ function evaluationOf(
   };
 }
 
+/**
+ * How the account is treated today. Traced (the default: explain, diff), the evaluation says why each
+ * step fired or not; untraced (the daily cycle), it carries the same actions, segment and stop but no
+ * words for the steps that did not fire, which the cycle would only throw away.
+ */
 export function evaluateAccount(facts: AccountFacts, set: ActiveStrategySet, options: { traced?: boolean } = {}): Evaluation {
   const traced = options.traced ?? true;
   const view = new AccountView(facts);
