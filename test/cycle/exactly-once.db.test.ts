@@ -156,8 +156,14 @@ test('a worker out of chunks waits for those others hold: done when they are, ta
     await layOutCycle(database, AS_OF, active.activationId, 300);
     const chunks = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cycle_chunks WHERE as_of = ${AS_OF}`.execute(database.db);
     assert.ok(chunks.rows[0].n >= 3, `laid out in ${chunks.rows[0].n} chunks`);
+    // Timeouts in the database's settings shorter than the wait do not cut the waiting worker short.
+    const name = (await sql<{ db: string }>`SELECT current_database() AS db`.execute(database.db)).rows[0].db;
+    await sql.raw(`ALTER DATABASE "${name}" SET statement_timeout = '1s'`).execute(database.db);
+    await sql.raw(`ALTER DATABASE "${name}" SET lock_timeout = '1s'`).execute(database.db);
     const other = await p.open();
     const worker = await p.open();
+    const timeouts = await sql<{ s: string; l: string }>`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`.execute(worker.db);
+    assert.deepEqual(timeouts.rows[0], { s: '1s', l: '1s' }, 'the worker\'s connections start with the short timeouts');
     /** Another worker's transaction holding chunk 1 until told how to end: done, or dead (rolled back). */
     const holdChunk = () => {
       let end!: (how: 'done' | 'died') => void;
@@ -183,7 +189,7 @@ test('a worker out of chunks waits for those others hold: done when they are, ta
     const first = holdChunk();
     await first.holding;
     const working = workChunks(worker, AS_OF, active.set, 'waiting-worker');
-    assert.equal(await settledWithin(working, 1500), false, 'the worker waits while chunk 1 is held');
+    assert.equal(await settledWithin(working, 2500), false, 'the worker waits while chunk 1 is held, longer than the timeouts');
     assert.equal(await claimsWaitingOnLock(), 1, 'the worker waits on the held chunk\'s lock');
     const pending = await sql<{ chunk_no: number }>`SELECT chunk_no FROM cycle_chunks WHERE as_of = ${AS_OF} AND status = 'pending'`.execute(database.db);
     assert.deepEqual(pending.rows.map((r) => r.chunk_no), [1], 'every other chunk is done meanwhile');
@@ -198,7 +204,7 @@ test('a worker out of chunks waits for those others hold: done when they are, ta
     const second = holdChunk();
     await second.holding;
     const again = workChunks(worker, AS_OF, active.set, 'waiting-worker');
-    assert.equal(await settledWithin(again, 1500), false, 'the worker waits while chunk 1 is held');
+    assert.equal(await settledWithin(again, 2500), false, 'the worker waits while chunk 1 is held, longer than the timeouts');
     second.end('done');
     await second.transaction;
     assert.equal(await settledWithin(again, 5000), true, 'the worker ends once the held chunk is done');
@@ -206,7 +212,10 @@ test('a worker out of chunks waits for those others hold: done when they are, ta
     const byOther = await sql<{ worker: string }>`SELECT worker FROM cycle_chunks WHERE as_of = ${AS_OF} AND chunk_no = 1`.execute(database.db);
     assert.equal(byOther.rows[0].worker, 'other');
     assert.deepEqual(await actionKeysOn(database.db, AS_OF), expected, 'nothing planned twice');
-    await Promise.all([other.close(), worker.close(), database.close()]);
+    await Promise.all([other.close(), worker.close()]);
+    await sql.raw(`ALTER DATABASE "${name}" RESET statement_timeout`).execute(database.db);
+    await sql.raw(`ALTER DATABASE "${name}" RESET lock_timeout`).execute(database.db);
+    await database.close();
   } finally {
     await p.dispose();
   }

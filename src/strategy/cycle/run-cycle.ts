@@ -157,6 +157,9 @@ export async function layOutCycle(database: Database, asOf: string, activationId
  * every chunk is done: a chunk its worker finishes no longer matches when the lock comes free.
  */
 async function claimChunk(trx: Transaction<DB>, asOf: string, wait: boolean) {
+  // However long the others' chunks take: no statement or lock timeout of the database's settings
+  // cuts the wait short (for this transaction only).
+  if (wait) await sql`SELECT set_config('statement_timeout', '0', true), set_config('lock_timeout', '0', true)`.execute(trx);
   const claimed = await sql<{ chunk_no: number; lo_borrower_id: number; hi_borrower_id: number }>`
     SELECT chunk_no, lo_borrower_id, hi_borrower_id FROM cycle_chunks
     WHERE as_of = ${asOf} AND status = 'pending' ORDER BY chunk_no LIMIT 1 FOR UPDATE ${wait ? sql`` : sql`SKIP LOCKED`}`.execute(trx);
