@@ -46,7 +46,6 @@ const ACCOUNT_COLUMNS = [
   ['next_due_date', 's'], ['next_due_minor', 's'], ['is_repeat', 's'], ['grace_days', 's'], ['delinquent_since', 's'],
 ] as const;
 type AccountColumn = (typeof ACCOUNT_COLUMNS)[number][0];
-const A = Object.fromEntries(ACCOUNT_COLUMNS.map(([name], i) => [name, i])) as Record<AccountColumn, number>;
 
 /**
  * The facts document travels by column: each part is one JSON array per column, in row order, far
@@ -573,8 +572,9 @@ export async function gatherScreenedFacts(
   const withAccounts = loading === 'with-accounts';
   const g = await withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) =>
     runFactsQuery<AccountParts & Partial<ContactParts>>(trx, accountsQuery(scope, withAccounts)));
-  const loans = column<number>(g.accounts, A.loan_id);
-  if (loans.length === 0) return { facts: [], screenedOut: 0 };
+  const accounts = accountColumnsOf(g.accounts);
+  const rows = accounts.loan_id.length;
+  if (rows === 0) return { facts: [], screenedOut: 0 };
 
   const historyOf = rangesBy(g.history, 0);
   const [, hStrategy, hStep, hChannel, hParty, hLastOn, hEpisodeDays] = g.history;
@@ -585,12 +585,12 @@ export async function gatherScreenedFacts(
   const [, eId, eKind, eOn] = g.events as Array<unknown[]>;
   const [, rKept, rBroken, rOpenDue, rOpenAmount] = g.promises as Array<unknown[]>;
   const parts: CoreParts = {
-    asOf, accounts: accountColumnsOf(g.accounts), history: h, historyOf,
+    asOf, accounts, history: h, historyOf,
     events: { of: rangesBy(g.events, 0), id: eId as number[], kind: eKind as AccountEventKind[], on: eOn as string[] },
     promises: { of: rangesBy(g.promises, 0), kept: rKept as number[], broken: rBroken as number[], openDue: rOpenDue as Array<string | null>, openAmount: rOpenAmount as Array<number | null> },
   };
   const cores: AccountCoreFacts[] = [];
-  for (let row = 0; row < loans.length; row++) cores.push(coreFactsAt(parts, row));
+  for (let row = 0; row < rows; row++) cores.push(coreFactsAt(parts, row));
   // Contact facts fill their account's object: one object per account whatever the loading.
   const complete = (k: ContactParts) => contactFactsReader(asOf, k, h, historyOf);
   if (withAccounts) {
@@ -609,7 +609,7 @@ export async function gatherScreenedFacts(
   return { facts: passed.map(complete(k)), screenedOut };
 }
 
-/** Reads an account's contact facts from the contact parts (and its step history rows). */
+/** Fills an account's contact facts in from the contact parts (and its step history rows). */
 function contactFactsReader(asOf: string, k: ContactParts, h: HistoryColumns, historyOf: Map<number, readonly [number, number]>): (core: AccountCoreFacts) => AccountFacts {
   const pointsOf = rangesBy(k.points, 0);
   const contactsOf = rangesBy(k.contacts, 0);
