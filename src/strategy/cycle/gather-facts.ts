@@ -589,21 +589,19 @@ export async function gatherScreenedFacts(
     events: { of: rangesBy(g.events, 0), id: eId as number[], kind: eKind as AccountEventKind[], on: eOn as string[] },
     promises: { of: rangesBy(g.promises, 0), kept: rKept as number[], broken: rBroken as number[], openDue: rOpenDue as Array<string | null>, openAmount: rOpenAmount as Array<number | null> },
   };
-  const cores: AccountCoreFacts[] = [];
-  for (let row = 0; row < rows; row++) cores.push(coreFactsAt(parts, row));
-  // Contact facts fill their account's object: one object per account whatever the loading.
+  // Each account is screened as soon as its facts are built, and only those it lets through are kept:
+  // the others' objects die young, before a scavenge has to copy them.
   const complete = (k: ContactParts) => contactFactsReader(asOf, k, h, historyOf);
-  if (withAccounts) {
-    const withContacts = complete(g as AccountParts & ContactParts);
-    const facts: AccountFacts[] = [];
-    for (const core of cores) {
-      const full = withContacts(core);
-      if (screen(full)) facts.push(full);
-    }
-    return { facts, screenedOut: cores.length - facts.length };
+  // Contact facts fill their account's object: one object per account whatever the loading.
+  const withContacts = withAccounts ? complete(g as AccountParts & ContactParts) : null;
+  const passed: AccountCoreFacts[] = [];
+  for (let row = 0; row < rows; row++) {
+    const core = coreFactsAt(parts, row);
+    const facts = withContacts === null ? core : withContacts(core);
+    if (screen(facts)) passed.push(facts);
   }
-  const passed = cores.filter(screen);
-  const screenedOut = cores.length - passed.length;
+  const screenedOut = rows - passed.length;
+  if (withContacts !== null) return { facts: passed as AccountFacts[], screenedOut };
   if (passed.length === 0) return { facts: [], screenedOut };
   const k = await runFactsQuery<ContactParts>(db, contactsQuery(scope, contactScopeOf(passed)));
   return { facts: passed.map(complete(k)), screenedOut };
