@@ -16,23 +16,24 @@ type WorkerMessage = { log: string } | { totals: WorkerTotals } | { error: strin
 /** Marks the data a cycle worker thread is started with, so no other thread mistakes itself for one. */
 const CYCLE_WORKER = 'overdue-cycle-worker';
 
-/** Starts a worker thread and resolves with its totals once the day has no chunk left for it. */
+/**
+ * Starts a worker thread and resolves with its totals once the day has no chunk left for it. The
+ * thread sends them once its chunks are committed and its connections closed: what remains of it is
+ * its own teardown, which the caller need not wait for.
+ */
 export function runWorkerThread(data: WorkerThreadData, log?: (line: string) => void): Promise<WorkerTotals> {
   return new Promise((resolve, reject) => {
     const thread = new Worker(new URL(import.meta.url), { workerData: { ...data, role: CYCLE_WORKER } });
-    let totals: WorkerTotals | null = null;
     let error: Error | null = null;
     thread.on('message', (message: WorkerMessage) => {
       if ('log' in message) log?.(message.log);
-      else if ('totals' in message) totals = message.totals;
+      else if ('totals' in message) resolve(message.totals);
       else error = new Error(`cycle worker ${data.name}: ${message.error}`);
     });
     thread.on('error', (e) => (error ??= e));
-    thread.on('exit', (code) => {
-      if (error) reject(error);
-      else if (totals) resolve(totals);
-      else reject(new Error(`cycle worker ${data.name} stopped (exit code ${code}) before it finished`));
-    });
+    // Without totals first, the thread failed or stopped early (a promise settles once: after the
+    // totals, its exit changes nothing).
+    thread.on('exit', (code) => reject(error ?? new Error(`cycle worker ${data.name} stopped (exit code ${code}) before it finished`)));
   });
 }
 
@@ -44,16 +45,17 @@ async function work(data: WorkerThreadData, port: NonNullable<typeof parentPort>
     import('../../platform/db/connect.ts'), import('../strategy-store.ts'), import('./run-cycle.ts'),
   ]);
   const database = await openDatabase({ url: data.url, poolSize: 1 });
+  let totals: WorkerTotals;
   try {
     const active = await loadActiveSet(database.db);
     if (active?.activationId !== data.activationId) {
       throw new Error(`the active strategy set changed during the cycle (laid out with activation ${data.activationId}, now ${active?.activationId ?? 'none'})`);
     }
-    const totals = await workChunks(database, data.asOf, active.set, data.name, undefined, (line) => port.postMessage({ log: line }));
-    port.postMessage({ totals });
+    totals = await workChunks(database, data.asOf, active.set, data.name, undefined, (line) => port.postMessage({ log: line }));
   } finally {
     await database.close();
   }
+  port.postMessage({ totals });
 }
 
 if (!isMainThread && parentPort && (workerData as { role?: unknown } | null)?.role === CYCLE_WORKER) {
