@@ -4,11 +4,11 @@
 import { enableCompileCache } from 'node:module';
 
 enableCompileCache();
-const { runCli } = await import('./program.ts');
+const { keepsRunning, runCli } = await import('./program.ts');
 const argv = process.argv.slice(2);
 const code = await runCli(argv);
 // A command other than the server's is done once it returns: its output written, its database
 // closed. The process ends as soon as standard output has taken everything written to it, instead of
 // waiting for the server to close the connections' sockets (60 ms after a daily cycle).
-if (argv.find((arg) => !arg.startsWith('-')) === 'start') process.exitCode = code;
+if (keepsRunning(argv)) process.exitCode = code;
 else process.stdout.write('', () => process.exit(code));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildProgram } from './program.ts';
+import { buildProgram, keepsRunning } from './program.ts';
 
 const names = async (argv: string[]) => (await buildProgram(argv)).commands.map((c) => c.name());
 const ALL = ['db', 'status', 'demo', 'strategy', 'products', 'import', 'cycle', 'explain', 'start'];
@@ -14,4 +14,12 @@ test('a run registers the command it names, help and unknown commands see every 
   assert.deepEqual(await names(['bogus']), ALL);
   const strategy = (await buildProgram(['strategy', 'diff'])).commands.find((c) => c.name() === 'strategy')!;
   assert.deepEqual(strategy.commands.map((c) => c.name()), ['validate', 'activate', 'list', 'show', 'diff']);
+});
+
+test('only the server keeps the process running once its command returns', () => {
+  assert.equal(keepsRunning(['start', '--port', '9000']), true);
+  assert.equal(keepsRunning(['--demo', 'start']), true);
+  assert.equal(keepsRunning(['cycle', '--as-of', '2024-03-01']), false);
+  assert.equal(keepsRunning(['help', 'start']), false);
+  assert.equal(keepsRunning([]), false);
 });

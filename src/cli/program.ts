@@ -22,6 +22,16 @@ const MODULES: Array<{ commands: string[]; load: () => Promise<Register[]> }> = 
   { commands: ['start'], load: async () => [(await import('./commands/start.ts')).registerStartCommand] },
 ];
 
+/** The command argv names: its first word that is not an option. */
+export function namedCommand(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith('-'));
+}
+
+/** Whether the command argv names keeps running once its action returns (the server). */
+export function keepsRunning(argv: readonly string[]): boolean {
+  return namedCommand(argv) === 'start';
+}
+
 /** The program with the commands argv can reach (all of them when it names none that exists). */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('overdue')
@@ -29,7 +39,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  const named = argv.find((arg) => !arg.startsWith('-'));
+  const named = namedCommand(argv);
   const wanted = MODULES.filter((m) => named !== undefined && m.commands.includes(named));
   for (const module of wanted.length > 0 ? wanted : MODULES) for (const register of await module.load()) register(program);
   return program;

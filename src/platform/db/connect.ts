@@ -116,7 +116,7 @@ function preparingLongStatements(pool: pg.Pool): PostgresPool {
         const name = text.length >= PREPARED_FROM_LENGTH ? nameOf(text) : undefined;
         return name === undefined ? client.query(text, values) : client.query({ name, text, values });
       };
-      return { query, release: () => client.release() } as unknown as PostgresPoolClient;
+      return { query, release: (destroy?: boolean) => client.release(destroy) } as unknown as PostgresPoolClient;
     },
     end: () => pool.end(),
   };

@@ -589,11 +589,11 @@ export async function gatherScreenedFacts(
     events: { of: rangesBy(g.events, 0), id: eId as number[], kind: eKind as AccountEventKind[], on: eOn as string[] },
     promises: { of: rangesBy(g.promises, 0), kept: rKept as number[], broken: rBroken as number[], openDue: rOpenDue as Array<string | null>, openAmount: rOpenAmount as Array<number | null> },
   };
+  // Contact facts fill their account's object: one object per account whatever the loading.
+  const complete = (k: ContactParts) => contactFactsReader(asOf, k, h, historyOf);
+  const withContacts = withAccounts ? complete(g as AccountParts & ContactParts) : null;
   // Each account is screened as soon as its facts are built, and only those it lets through are kept:
   // the others' objects die young, before a scavenge has to copy them.
-  const complete = (k: ContactParts) => contactFactsReader(asOf, k, h, historyOf);
-  // Contact facts fill their account's object: one object per account whatever the loading.
-  const withContacts = withAccounts ? complete(g as AccountParts & ContactParts) : null;
   const passed: AccountCoreFacts[] = [];
   for (let row = 0; row < rows; row++) {
     const core = coreFactsAt(parts, row);
