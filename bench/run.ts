@@ -182,7 +182,7 @@ async function vacuumCycleTables(database: Database): Promise<void> {
 
 function runCycleProcess(env: Record<string, string>, day: string): [CycleJson, number] {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [`${ROOT}src/cli/main.ts`, 'cycle', '--as-of', day, '--json'], {
+  const r = spawnSync(process.execPath, [`${ROOT}bin/overdue.js`, 'cycle', '--as-of', day, '--json'], {
     env: { ...process.env, ...env, OVERDUE_LOG_LEVEL: 'warn' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   const wall = performance.now() - t;

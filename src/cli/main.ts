@@ -1,6 +1,7 @@
-// The `overdue` command line's entry. It turns on Node's compile cache first (in the system's temporary
-// folder), so the program's modules are stripped of their types and compiled once, not on every run:
-// a command starts in about 0.2 s instead of 0.35 s.
+// Runs the `overdue` command line and ends the process. The `overdue` command (bin/overdue.js) imports
+// it; run directly (`node src/cli/main.ts`), it turns on Node's compile cache itself first (in the
+// system's temporary folder), so the program's modules are stripped of their types and compiled once,
+// not on every run: a command starts in about 0.2 s instead of 0.35 s.
 import { enableCompileCache } from 'node:module';
 
 enableCompileCache();

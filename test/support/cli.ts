@@ -1,8 +1,9 @@
-// Runs the real `overdue` CLI as a child process against a given database.
+// Runs the real `overdue` command (bin/overdue.js, as npx and npm run it) as a child process against a
+// given database.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/overdue.js', import.meta.url));
 
 export interface DatabaseEnv {
   /** Server URL, or undefined for the embedded database in dataDir. */

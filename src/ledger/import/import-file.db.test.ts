@@ -151,7 +151,7 @@ test('the real CLI applies products and imports, printing problems and exiting n
   const env: NodeJS.ProcessEnv = { ...process.env, OVERDUE_DATA_DIR: dataDir, OVERDUE_LOG_LEVEL: 'silent' };
   if (cliDatabase) env.DATABASE_URL = cliDatabase.url;
   else delete env.DATABASE_URL;
-  const overdue = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  const overdue = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/overdue.js'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
   try {
     const products = overdue('products', 'apply', 'config/products.yaml');
     assert.equal(products.status, 0, products.stderr);
