@@ -8,6 +8,7 @@ import { refreshDelinquency } from '../../src/delinquency/index.ts';
 import { gatherScreenedFacts, loadActiveSet, runCycle, scopeOf } from '../../src/strategy/index.ts';
 import { contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
 import { mayAct, type AccountCoreFacts } from '../../src/strategy/core/screen.ts';
+import { CHANNELS, channelsWithPointOf } from '../../src/strategy/core/facts.ts';
 import { withRollback } from '../../src/strategy/cycle/read-only.ts';
 import { addDays } from '../../src/platform/core/calendar.ts';
 import { openTestDatabase } from '../support/database.ts';
@@ -26,6 +27,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
 
     let screenedOut = 0;
     let evaluated = 0;
+    let withoutSomePoint = 0;
     for (const asOf of DAYS) {
       const expected = await plannedInFull(database.db, asOf);
       // Contact facts loaded with the account facts for all, or after the screen for those it lets
@@ -33,11 +35,16 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
       const range = { asOf, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct };
       const screen = (core: AccountCoreFacts): boolean => mayAct(core, active.set);
       type Gathered = Awaited<ReturnType<typeof gatherScreenedFacts>>;
-      const [withAccounts, afterScreen] = await withRollback(database.db, async (trx): Promise<[Gathered, Gathered]> => {
+      const [withAccounts, afterScreen, all] = await withRollback(database.db, async (trx): Promise<[Gathered, Gathered, Gathered]> => {
         await refreshDelinquency(trx, { asOf });
-        return [await gatherScreenedFacts(trx, range, screen, 'with-accounts'), await gatherScreenedFacts(trx, range, screen, 'after-screen')];
+        return [await gatherScreenedFacts(trx, range, screen, 'with-accounts'), await gatherScreenedFacts(trx, range, screen, 'after-screen'),
+          await gatherScreenedFacts(trx, range, () => true, 'with-accounts')];
       });
       assert.deepEqual(afterScreen, withAccounts, `facts on ${asOf}`);
+      // The channels with a contact point the database keeps on the borrower (read with the account
+      // facts, for the screen) are those the contact points give, read with the contact facts.
+      for (const f of all.facts) assert.deepEqual(f.channelsWithPoint, channelsWithPointOf(f.channels), `account ${f.accountKey} on ${asOf}`);
+      withoutSomePoint += all.facts.filter((f) => f.channelsWithPoint.length < CHANNELS.length - 1).length;
 
       const report = await runCycle({ database }, { asOf, chunkBorrowers: 200 });
       assert.ok(report.finished);
@@ -56,6 +63,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
       evaluated += report.total.evaluated;
     }
     assert.ok(screenedOut > evaluated / 10, `screened out ${screenedOut} of ${evaluated} account-days`);
+    assert.ok(withoutSomePoint > 0, 'some accounts lack a contact point for more than the letter');
   } finally {
     await database.close();
   }

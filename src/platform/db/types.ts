@@ -35,6 +35,8 @@ export interface BorrowersTable {
   flags: Default<string[]>;
   risk_band: string | null;
   preferred_channel: string | null;
+  /** Channels with an active contact point that has consent for them (CHANNEL_BIT bits; kept by the database). */
+  channels_with_point: Default<number>;
   created_at: Instant;
   updated_at: Instant;
 }

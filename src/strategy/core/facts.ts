@@ -65,6 +65,14 @@ export interface AccountFacts {
   riskBand: string | null;
   flags: AccountFlag[];
   preferredChannel: Channel | null;
+  /**
+   * The channels on which the borrower has an active contact point with consent for that channel, in
+   * CHANNELS order (borrowers.channels_with_point, which the database keeps): loaded with the account
+   * facts, so the screen knows a channel is surely unreachable (no point) before the contact facts
+   * tell whether it is reachable (a point, and not failing again and again). The channels whose
+   * contactPointId is set are the same.
+   */
+  channelsWithPoint: readonly Channel[];
   channels: Record<Channel, ChannelFacts>;
   emergencyContacts: EmergencyContactFacts[];
   promises: { kept: number; broken: number; open: { dueOn: string; amountMinor: number } | null };
@@ -79,4 +87,29 @@ export interface AccountFacts {
   events: Array<{ eventId: number; kind: AccountEventKind; occurredOn: string }>;
   /** Per strategy step id (`strategyId/stepId`). */
   stepHistory: Record<string, StepHistory>;
+}
+
+/**
+ * Each channel's bit in a set of channels stored as a number (borrowers.channels_with_point, kept by
+ * the database: migrations/0032_channels_with_point.sql writes the same bits). Fixed per channel, never
+ * by position, so that stored sets keep their meaning when channels are added.
+ */
+export const CHANNEL_BIT: Readonly<Record<Channel, number>> = { sms: 1, call: 2, email: 4, push: 8, inapp: 16, letter: 32 };
+
+const CHANNEL_LISTS = new Map<number, readonly Channel[]>();
+/** The channels of a set of CHANNEL_BIT bits, in CHANNELS order, as one shared frozen list per set. */
+export function channelsOfMask(mask: number): readonly Channel[] {
+  let list = CHANNEL_LISTS.get(mask);
+  if (list === undefined) {
+    list = Object.freeze(CHANNELS.filter((c) => (mask & CHANNEL_BIT[c]) !== 0));
+    CHANNEL_LISTS.set(mask, list);
+  }
+  return list;
+}
+
+/** The channels with a contact point, from the loaded contact facts (see AccountFacts.channelsWithPoint). */
+export function channelsWithPointOf(channels: Record<Channel, ChannelFacts>): readonly Channel[] {
+  let mask = 0;
+  for (const c of CHANNELS) if (channels[c].contactPointId !== null) mask |= CHANNEL_BIT[c];
+  return channelsOfMask(mask);
 }

@@ -85,6 +85,26 @@ test('conditions on contact facts count as possibly met, whatever the contact fa
   assert.deepEqual(both(doc, { dpd: 5, channels: { sms: { reachable: false } } }), { may: true, acts: false });
 });
 
+test('a step whose every action goes to the borrower through channels without a contact point is ruled out', () => {
+  const EMAIL = { kind: 'message', channel: 'email', template: 'cn.reminder.gentle' };
+  const byPreference = { kind: 'message', channels: { prefer: ['email', 'push'] }, template: 'cn.reminder.gentle' };
+  const call = { kind: 'call_task', queue: 'q', template: 'script.wallet.gentle' };
+  const noEmail = { channels: { email: { reachable: false, contactPointId: null } } } as const;
+  const noEmailNorPush = { channels: { email: { reachable: false, contactPointId: null }, push: { reachable: false, contactPointId: null } } } as const;
+  const only = (...actions: unknown[]) => strategy([{ id: 'seg', ladder: ladder({ actions }) }]);
+  assert.deepEqual(both(only(EMAIL), noEmail), { may: false, acts: false });
+  assert.deepEqual(both(only(EMAIL), {}), { may: true, acts: true });
+  // A point that keeps failing: the screen cannot know, the contact facts decide.
+  assert.deepEqual(both(only(EMAIL), { channels: { email: { reachable: false } } }), { may: true, acts: false });
+  assert.deepEqual(both(only(byPreference), noEmail), { may: true, acts: true });
+  assert.deepEqual(both(only(byPreference), noEmailNorPush), { may: false, acts: false });
+  // Another action of the step, one without a channel, or one to an emergency contact: possible.
+  assert.deepEqual(both(only(EMAIL, SMS), noEmail), { may: true, acts: true });
+  assert.deepEqual(both(only(EMAIL, call), noEmail), { may: true, acts: true });
+  const toContact = { kind: 'message', channel: 'sms', party: 'emergency_contact', template: 'cn.contact.callback', requireApproval: true };
+  assert.deepEqual(both(only(toContact), { channels: { sms: { reachable: false, contactPointId: null }, call: { reachable: false, contactPointId: null } } }).may, true);
+});
+
 test('a segment that surely applies hides the ones after it; anyOf settles when one alternative surely holds', () => {
   const doc = strategy([
     { id: 'big', when: { anyOf: [{ overdueAmount: { min: '1000' } }, { attitude: ['poor'] }] }, ladder: ladder({ on: { dpd: { min: 40 } } }) },
@@ -121,11 +141,12 @@ test('a ladder whose segments and steps hinge on contact facts: every account ac
         { id: 'sms', on: { dpd: { min: 1, max: 30, afterGrace: true } }, every: 3, when: { reachable: ['sms'] }, actions: [SMS] },
         { id: 'pre', on: { preDueDays: { min: 1, max: 3 } }, actions: [SMS] },
         { id: 'quiet', on: { dpd: { min: 31 } }, every: 4, stopWhen: ['paid', 'promise_in_force', 'hold'], actions: [SMS] },
+        { id: 'inbox', on: { dpd: { min: 1, max: 60 } }, every: 2, actions: [{ kind: 'message', channels: { prefer: ['inapp', 'email'] }, template: 'cn.reminder.gentle' }] },
       ],
     },
   ], { defaults: { quiet: { afterResponseDays: 3 } } });
   const set = makeStrategySet([doc]);
-  const keys = ['s/firm', 's/letter', 's/soft', 's/sms', 's/pre', 's/quiet'];
+  const keys = ['s/firm', 's/letter', 's/soft', 's/sms', 's/pre', 's/quiet', 's/inbox'];
   let idle = 0;
   let screenedOut = 0;
   for (let seed = 1; seed <= 20_000; seed++) {

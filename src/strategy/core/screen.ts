@@ -4,10 +4,11 @@
 // grace period, or have a promise in force; for them the contact facts would be loaded only to plan nothing.
 //
 // The screen follows the evaluator and settles each condition it can from the account facts; whatever
-// depends on contact facts counts as possibly met. So it answers no only when the full evaluation
+// depends on contact facts counts as possibly met. A step whose every action goes to the borrower
+// through channels without a contact point (AccountFacts.channelsWithPoint) plans nothing. So it answers no only when the full evaluation
 // surely plans nothing: no route applies, or in every segment that may apply each step's trigger,
 // account-level stop conditions, conditions or cadence rule it out.
-import type { AccountFacts } from './facts.ts';
+import type { AccountFacts, Channel } from './facts.ts';
 import { AccountView, settleAll } from './conditions.ts';
 import { assignArm } from './champion-challenger.ts';
 import { cadenceBlockOf, stopReason, triggerFires } from './evaluate.ts';
@@ -25,12 +26,26 @@ export type AccountCoreFacts = Omit<AccountFacts, (typeof CONTACT_FACTS)[number]
 /** Stop conditions the account facts settle; the other reads the arrangement. */
 const ACCOUNT_STOPS: ReadonlySet<StopCondition> = new Set<StopCondition>(['paid', 'hold', 'promise_in_force']);
 
+/**
+ * Whether one of the step's actions may be planned, as far as the account facts tell: one to the
+ * borrower through channels none of which has a contact point is surely skipped as unreachable (the
+ * evaluator's planAction, fixed channel or preference); the others depend on contact facts.
+ */
+function mayPlanAnAction(step: CompiledStep, withPoint: readonly Channel[]): boolean {
+  for (const action of step.actions) {
+    const channel = action.channel;
+    if (action.party !== 'borrower' || channel === null) return true;
+    if ('fixed' in channel ? withPoint.includes(channel.fixed) : channel.preference.prefer.some((c) => withPoint.includes(c))) return true;
+  }
+  return false;
+}
+
 function stepMayFire(step: CompiledStep, strategy: CompiledStrategy, view: AccountView): boolean {
   const fires = triggerFires(step, view);
   if (fires === false) return false;
   for (const stop of step.stops) if (ACCOUNT_STOPS.has(stop) && stopReason(stop, step, strategy, view) !== null) return false;
   if (settleAll(step.checks, view) === false) return false;
-  return cadenceBlockOf(step, view, fires) === null;
+  return cadenceBlockOf(step, view, fires) === null && mayPlanAnAction(step, view.facts.channelsWithPoint);
 }
 
 function strategyMayAct(strategy: CompiledStrategy, view: AccountView): boolean {

@@ -4,7 +4,7 @@
 // randomFacts(seed, stepKeys): a random, well-formed account for property tests.
 // withContactFactsGuarded(facts): the account facts with every contact fact throwing when read (screen tests).
 // makeStrategySet(strategies, routes?): strategy documents written inline, validated and compiled.
-import { ACCOUNT_EVENT_KINDS, ACCOUNT_FLAGS, CHANNELS, type AccountFacts, type Channel, type ChannelFacts } from './facts.ts';
+import { ACCOUNT_EVENT_KINDS, ACCOUNT_FLAGS, CHANNELS, channelsWithPointOf, type AccountFacts, type Channel, type ChannelFacts } from './facts.ts';
 import { addDays } from '../../platform/core/calendar.ts';
 import { compileStrategySet, type ActiveStrategySet } from './compile.ts';
 import { CONTACT_FACTS, type AccountCoreFacts } from './screen.ts';
@@ -64,6 +64,7 @@ export function makeFacts(overrides: FactsOverrides = {}): AccountFacts {
     events: [],
     stepHistory: {},
     ...rest,
+    channelsWithPoint: rest.channelsWithPoint ?? channelsWithPointOf(channels),
     channels,
   };
 }
@@ -113,10 +114,14 @@ export function randomFacts(seed: number, stepKeys: readonly string[]): AccountF
   const asOf = '2024-06-15';
   const ago = (max: number) => addDays(asOf, -r.int(0, max));
   const dpd = r.chance(0.25) ? 0 : r.int(1, 130);
-  const channels = Object.fromEntries(CHANNELS.map((c) => [c, {
-    reachable: r.chance(0.8), contactPointId: 11, firstContactOn: r.chance(0.5) ? ago(20) : null, lastContactOn: r.chance(0.5) ? ago(5) : null,
-    failedAttemptsInRow: r.int(0, 4), lastResponseOn: r.chance(0.3) ? ago(10) : null,
-  } satisfies ChannelFacts])) as AccountFacts['channels'];
+  // A channel without a contact point is unreachable; one with a point may still be (failing).
+  const channels = Object.fromEntries(CHANNELS.map((c) => {
+    const point = r.chance(0.85);
+    return [c, {
+      reachable: point && r.chance(0.9), contactPointId: point ? 11 : null, firstContactOn: r.chance(0.5) ? ago(20) : null, lastContactOn: r.chance(0.5) ? ago(5) : null,
+      failedAttemptsInRow: r.int(0, 4), lastResponseOn: r.chance(0.3) ? ago(10) : null,
+    } satisfies ChannelFacts];
+  })) as AccountFacts['channels'];
   return makeFacts({
     accountKey: `L-${seed}`, productId: r.pick(['wallet-credit-line', 'shop-instalment', 'mall-instalment', 'app-instalment']), asOf, dpd, bucket: r.pick(['M0', 'M1', 'M2', 'M3', 'M4+']),
     overdueMinor: r.int(0, 2_000_000), outstandingMinor: r.int(0, 5_000_000), isRepeat: r.chance(0.3), graceDays: r.int(0, 5),

@@ -11,7 +11,7 @@ import { addDays, daysBetween, maxDate, minDate } from '../../platform/core/cale
 import { CONTACT_KIND_OF_CHANNEL } from '../../ledger/core/contact-points.ts';
 import { stateOnColumns, type CarriedColumn } from '../../delinquency/index.ts';
 import {
-  CHANNELS, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
+  CHANNELS, channelsOfMask, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
 } from '../core/facts.ts';
 import type { AccountCoreFacts } from '../core/screen.ts';
 
@@ -44,6 +44,7 @@ const ACCOUNT_COLUMNS = [
   ['name', 'b'], ['locale', 'b'], ['time_zone', 'b'], ['flags', 'b'], ['risk_band', 'b'], ['preferred_channel', 'b'],
   ['dpd', 'c'], ['bucket', 'c'], ['overdue_minor', 's'], ['outstanding_before_fees', 'c'], ['late_fee_minor', 'c'], ['oldest_unpaid_due', 's'],
   ['next_due_date', 's'], ['next_due_minor', 's'], ['is_repeat', 's'], ['grace_days', 's'], ['delinquent_since', 's'],
+  ['channels_with_point', 'b'],
 ] as const;
 type AccountColumn = (typeof ACCOUNT_COLUMNS)[number][0];
 
@@ -515,6 +516,7 @@ function coreFactsAt(p: CoreParts, row: number): AccountFacts {
     riskBand: a.risk_band[row] as AccountFacts['riskBand'],
     flags: a.flags[row] as AccountFacts['flags'],
     preferredChannel: (a.preferred_channel[row] as Channel | null) ?? null,
+    channelsWithPoint: channelsOfMask(a.channels_with_point[row] as number),
     lastContactOn: lastContactOf(p.history, history),
     events,
     stepHistory: stepHistoryOf(p.history, history),
