@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTestDatabase, serverUrl, type TestDatabase } from '../../../test/support/database.ts';
+import { CLI } from '../../../test/support/cli.ts';
 import { applyProducts, loadProductsFile } from '../products.ts';
 import { InvalidFileError } from '../errors.ts';
 import { importFile, type ImportOptions } from './import-file.ts';
@@ -151,7 +152,7 @@ test('the real CLI applies products and imports, printing problems and exiting n
   const env: NodeJS.ProcessEnv = { ...process.env, OVERDUE_DATA_DIR: dataDir, OVERDUE_LOG_LEVEL: 'silent' };
   if (cliDatabase) env.DATABASE_URL = cliDatabase.url;
   else delete env.DATABASE_URL;
-  const overdue = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/overdue.js'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  const overdue = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: 'utf8' });
   try {
     const products = overdue('products', 'apply', 'config/products.yaml');
     assert.equal(products.status, 0, products.stderr);

@@ -4,10 +4,10 @@
 // grace period, or have a promise in force; for them the contact facts would be loaded only to plan nothing.
 //
 // The screen follows the evaluator and settles each condition it can from the account facts; whatever
-// depends on contact facts counts as possibly met. A step whose every action goes to the borrower
-// through channels without a contact point (AccountFacts.channelsWithPoint) plans nothing. So it answers no only when the full evaluation
+// depends on contact facts counts as possibly met. So it answers no only when the full evaluation
 // surely plans nothing: no route applies, or in every segment that may apply each step's trigger,
-// account-level stop conditions, conditions or cadence rule it out.
+// account-level stop conditions, conditions or cadence rule it out, or every action it has goes to the
+// borrower through channels without a contact point (AccountFacts.channelsWithPoint).
 import type { AccountFacts, Channel } from './facts.ts';
 import { AccountView, settleAll } from './conditions.ts';
 import { assignArm } from './champion-challenger.ts';
