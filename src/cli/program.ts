@@ -9,14 +9,18 @@ type Register = (program: Command) => void;
  * extends. A run loads only the modules of the command it names (the daily cycle need not load the
  * HTTP server); help, the version or an unknown command load them all.
  */
-const MODULES: Array<{ commands: string[]; load: () => Promise<Register[]> }> = [
+const MODULES: Array<{ commands: string[]; load: () => Promise<Register[]>; prestart?: () => Promise<void> }> = [
   { commands: ['db'], load: async () => [(await import('./commands/db.ts')).registerDatabaseCommands] },
   { commands: ['status'], load: async () => [(await import('./commands/status.ts')).registerStatusCommand] },
   { commands: ['demo'], load: async () => [(await import('./commands/demo.ts')).registerDemoCommands] },
   { commands: ['strategy', 'explain'], load: async () => [(await import('./commands/strategy.ts')).registerStrategyCommands] },
   { commands: ['products'], load: async () => [(await import('./commands/products.ts')).registerProductCommands] },
   { commands: ['import'], load: async () => [(await import('./commands/import.ts')).registerImportCommands] },
-  { commands: ['cycle'], load: async () => [(await import('./commands/cycle.ts')).registerCycleCommands] },
+  // A cycle's worker thread starts before the command's modules load (see cycle/worker-thread.ts).
+  {
+    commands: ['cycle'], load: async () => [(await import('./commands/cycle.ts')).registerCycleCommands],
+    prestart: async () => (await import('../strategy/cycle/worker-thread.ts')).prestartWorkerThread(),
+  },
   // explain, and strategy diff (added to the strategy command registered above).
   { commands: ['explain', 'strategy'], load: async () => [(await import('./commands/cycle.ts')).registerExplainCommands] },
   { commands: ['start'], load: async () => [(await import('./commands/start.ts')).registerStartCommand] },
@@ -45,7 +49,15 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   return program;
 }
 
+/** Starts what the command argv names prepares ahead of loading its modules (not for its help). */
+async function prestart(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) return;
+  const named = namedCommand(argv);
+  for (const module of MODULES) if (named !== undefined && module.commands.includes(named)) await module.prestart?.();
+}
+
 export async function runCli(argv: string[]): Promise<number> {
+  await prestart(argv);
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });

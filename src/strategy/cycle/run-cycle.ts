@@ -18,7 +18,7 @@ import { mayAct } from '../core/screen.ts';
 import { loadActiveSet } from '../strategy-store.ts';
 import { gatherScreenedFacts, type ContactFactsLoading } from './gather-facts.ts';
 import { persistActions, type ActionToPersist, type PersistCount } from './persist-actions.ts';
-import { runWorkerThread } from './worker-thread.ts';
+import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
 const OPEN_END = 2 ** 53 - 1;
@@ -287,9 +287,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
 
   const workers = Math.max(1, options.workers ?? Math.min(2, database.concurrency));
   const nameOf = (index: number) => (workers > 1 ? `${worker}#${index}` : worker);
-  // The first worker runs here; with threads, the others start on theirs meanwhile (loading their
-  // modules while this one already works).
-  const others = workerThreadsFor(database, workers, deps)
+  // The first worker runs here; with threads, the others on theirs (started ahead by the command, or
+  // now: loading their modules while this one already works). Threads started ahead and not needed end.
+  const threads = workerThreadsFor(database, workers, deps);
+  if (!threads) await discardPrestartedWorkerThreads();
+  const others = threads
     ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, name: nameOf(i + 1) }, deps.log))
     : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, options.asOf, set, nameOf(i + 1), deps.judge, deps.log));
   const working = [workChunks(database, options.asOf, set, nameOf(0), deps.judge, deps.log), ...others];
