@@ -20,8 +20,9 @@ type WorkerMessage = { log: string } | { totals: WorkerTotals } | { error: strin
 /** Marks the data a cycle worker thread is started with, so no other thread mistakes itself for one. */
 const CYCLE_WORKER = 'overdue-cycle-worker';
 
-/** Threads started ahead and not yet handed a day. */
+/** Threads started ahead and not yet handed a day, and the error of any that failed meanwhile. */
 const prestarted: Worker[] = [];
+const earlyErrors = new WeakMap<Worker, Error>();
 
 function startThread(): Worker {
   // The thread turns on Node's compile cache (as bin/overdue.js does for the process) before it loads
@@ -40,7 +41,7 @@ export function prestartWorkerThread(): void {
   const thread = startThread();
   thread.unref();
   // A thread that fails before it is handed a day reports it once it is (runWorkerThread).
-  thread.on('error', () => undefined);
+  thread.on('error', (e) => earlyErrors.set(thread, e));
   // One that has ended is not handed a day: a new thread is started instead.
   thread.once('exit', () => {
     const index = prestarted.indexOf(thread);
@@ -68,7 +69,7 @@ export function runWorkerThread(data: WorkerThreadData, log?: (line: string) => 
   const thread = prestarted.shift() ?? startThread();
   thread.ref();
   return new Promise((resolve, reject) => {
-    let error: Error | null = null;
+    let error: Error | null = earlyErrors.get(thread) ?? null;
     thread.on('message', (message: WorkerMessage) => {
       if ('log' in message) log?.(message.log);
       else if ('totals' in message) resolve(message.totals);
