@@ -37,6 +37,8 @@ export interface BorrowersTable {
   preferred_channel: string | null;
   /** Channels with an active contact point that has consent for them (CHANNEL_BIT bits; kept by the database). */
   channels_with_point: Default<number>;
+  /** Per channel, in CHANNELS order, the contact point it goes to (null where none; kept by the database). */
+  contact_point_by_channel: Generated<Array<number | null> | null>;
   created_at: Instant;
   updated_at: Instant;
 }

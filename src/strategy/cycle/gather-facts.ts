@@ -8,7 +8,6 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
 import { addDays, daysBetween, maxDate, minDate } from '../../platform/core/calendar.ts';
-import { CONTACT_KIND_OF_CHANNEL } from '../../ledger/core/contact-points.ts';
 import { stateOnColumns, type CarriedColumn } from '../../delinquency/index.ts';
 import {
   CHANNELS, channelsOfMask, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
@@ -101,7 +100,7 @@ interface AccountParts {
 
 /** The contact facts statement's parts. */
 interface ContactParts {
-  /** borrower, contact point, kind, consent (channels); by borrower, primary first. */
+  /** borrower, the contact point of each channel (borrowers.contact_point_by_channel); by borrower. */
   points: Part;
   /** borrower, contact, name, relation, usable; by borrower. */
   contacts: Part;
@@ -145,9 +144,8 @@ interface HistoryColumns {
 
 /** The points and outcomes parts' columns, read by contactFacts over one borrower's rows. */
 interface ContactColumns {
-  pointId: number[];
-  pointKind: string[];
-  pointConsent: string[][];
+  /** Per borrower row, the contact point of each channel in CHANNELS order (null: none at all). */
+  pointByChannel: Array<Array<number | null> | null>;
   outcomeLoan: Array<number | null>;
   outcomeChannel: string[];
   outcomeParty: string[];
@@ -187,7 +185,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
   const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct ?? {}));
   return sql`
     WITH acc AS MATERIALIZED (
-      SELECT ${accountColumns(asOf)}
+      SELECT ${accountColumns(asOf)}${withContacts ? sql`, b.contact_point_by_channel AS point_by_channel` : sql``}
       FROM (SELECT s.*, (s.borrower_id, s.loan_id) IN (SELECT e.borrower_id, e.loan_id FROM account_events e
                                                        WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date
                                                          AND e.occurred_on <= ${asOf}::date) AS has_event
@@ -208,7 +206,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
       SELECT json_build_array(${accountFields(asOf)}) AS doc, ${freeTextOf(ACCOUNT_COLUMNS.map(([name]) => name), FREE_TEXT.accounts)} AS texts
       FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a
     )${withContacts ? sql`,
-    who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone FROM acc),
+    who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone, point_by_channel FROM acc),
     ${contactsPart(scope)}` : sql``}
     SELECT json_build_object(
       'accounts', (SELECT doc FROM accounts_part),
@@ -273,11 +271,9 @@ function contactParts(scope: FactsScope): RawBuilder<unknown> {
   const historySince = addDays(asOf, -HISTORY_DAYS);
   const inRange = chunkRange(scope);
   return sql`
-      'points', (SELECT json_build_array(${columnsOf(['borrower_id', 'contact_point_id', 'kind', 'consent'], ['consent'])}) FROM (
-                   SELECT c.borrower_id, c.contact_point_id, c.kind, c.consent
-                   FROM contact_points c JOIN who w ON w.borrower_id = c.borrower_id
-                   WHERE ${inRange('c.borrower_id')} AND c.status = 'active'
-                   ORDER BY c.borrower_id, c.is_primary DESC, c.contact_point_id) q),
+      -- Each channel's point, kept on the borrower (migrations/0034): the contact points themselves are not read.
+      'points', (SELECT json_build_array(${columnsOf(['borrower_id', 'point_by_channel'], ['point_by_channel'])}) FROM (
+                   SELECT borrower_id, point_by_channel FROM who ORDER BY borrower_id) q),
       'contacts', (SELECT doc FROM contacts_part),
       'arrangements', (SELECT json_build_array(${columnsOf(['loan_id', 'status', 'kind', 'missed_payments'])}) FROM (
                          SELECT DISTINCT ON (r.loan_id) r.loan_id, r.status, r.kind, r.missed_payments
@@ -305,7 +301,9 @@ function idList(ids: readonly number[]): string {
 function contactsQuery(scope: FactsScope, accounts: ContactScope): RawBuilder<unknown> {
   return sql`
     WITH acc AS MATERIALIZED (SELECT * FROM unnest(${idList(accounts.borrowerOfLoan)}::bigint[], ${idList(accounts.loans)}::bigint[]) AS a(borrower_id, loan_id)),
-    who AS MATERIALIZED (SELECT * FROM unnest(${idList(accounts.borrowers)}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone)),
+    who AS MATERIALIZED (SELECT w.borrower_id, w.time_zone, b.contact_point_by_channel AS point_by_channel
+                         FROM unnest(${idList(accounts.borrowers)}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone)
+                         JOIN borrowers b ON b.borrower_id = w.borrower_id),
     ${contactsPart(scope)}
     SELECT json_build_object(${contactParts(scope)})::text AS facts, json_build_object('contacts', (SELECT texts FROM contacts_part))::text AS texts`;
 }
@@ -370,12 +368,10 @@ function contactFacts(c: ContactColumns, asOf: string, loanId: number, points: r
     t.lastContactOn = t.lastContactOn === null ? lastOn : maxDate(t.lastContactOn, lastOn);
   }
   const channels = {} as Record<Channel, ChannelFacts>;
-  for (const channel of CHANNELS) {
-    const kind = CONTACT_KIND_OF_CHANNEL[channel];
-    let point: number | null = null;
-    for (let i = points[0]; i < points[1] && point === null; i++) {
-      if (c.pointKind[i] === kind && c.pointConsent[i].includes(channel)) point = c.pointId[i];
-    }
+  const pointByChannel = points[0] < points[1] ? c.pointByChannel[points[0]] : null;
+  for (let n = 0; n < CHANNELS.length; n++) {
+    const channel = CHANNELS[n];
+    const point = pointByChannel?.[n] ?? null;
     const t = tallies.get(channel);
     const failedInRow = t?.failedInRow ?? 0;
     channels[channel] = {
@@ -615,10 +611,10 @@ function contactFactsReader(asOf: string, k: ContactParts, h: HistoryColumns, hi
   const contactsOf = rangesBy(k.contacts, 0);
   const arrangementOf = rangesBy(k.arrangements, 0);
   const outcomesOf = rangesBy(k.outcomes, 0);
-  const [, pId, pKind, pConsent] = k.points;
+  const [, pByChannel] = k.points;
   const [, oLoan, oChannel, oParty, oOutcome, oDay] = k.outcomes;
   const c = {
-    pointId: pId ?? [], pointKind: pKind ?? [], pointConsent: pConsent ?? [],
+    pointByChannel: pByChannel ?? [],
     outcomeLoan: oLoan ?? [], outcomeChannel: oChannel ?? [], outcomeParty: oParty ?? [], outcome: oOutcome ?? [],
     outcomeDay: datesBefore(asOf, oDay as number[] | null),
   } as ContactColumns;
