@@ -50,3 +50,24 @@ test('untraced evaluation (the daily cycle) plans exactly what traced evaluation
   }
   assert.ok(acting > 2_000 && stopped > 500, `acting ${acting}, stopped ${stopped}`);
 });
+
+test('below the DPD from which the shipped strategies read emergency contacts, they plan the same without them (20,000 random accounts)', () => {
+  // The instalment app asks the contact to pass a message on from day 7; the wallet considers family from day 30.
+  assert.equal(SET.scope.emergencyContactsFromDpd, 7);
+  const plan = (facts: Parameters<typeof evaluateAccount>[0]) => {
+    const e = evaluateAccount(facts, SET, { traced: true });
+    return { segment: e.segmentId, stoppedBy: e.stoppedBy, actions: e.actions.map((a) => `${a.idempotencyKey} ${a.party} ${a.emergencyContactId}`) };
+  };
+  let below = 0;
+  let differAbove = 0;
+  for (let seed = 1; seed <= 20_000; seed++) {
+    const facts = randomFacts(seed, STEP_KEYS);
+    const without = plan({ ...facts, emergencyContacts: [] });
+    if (facts.dpd < 7) {
+      below++;
+      assert.deepEqual(without, plan(facts), `account ${seed} (DPD ${facts.dpd}) plans differently without its emergency contacts`);
+    } else if (JSON.stringify(without) !== JSON.stringify(plan(facts))) differAbove++;
+  }
+  // Not vacuous: many accounts below, and above it the contacts do change plans.
+  assert.ok(below > 5_000 && differAbove > 50, `below ${below}, differing above ${differAbove}`);
+});

@@ -2,7 +2,7 @@
 // compiled to checks, defaults resolved onto every step, arm boundaries in basis points, and the
 // scope (pre-due horizon, event kinds) the cycle uses to load only accounts that can fire.
 import type { AccountEventKind, AccountFlag, Channel } from './facts.ts';
-import { compileConditions, type Check } from './conditions.ts';
+import { compileConditions, readEmergencyContacts, type Check } from './conditions.ts';
 import type { ActionSpec, ChannelPreference, StepSpec, StopCondition } from './schema.ts';
 import { STOP_CONDITIONS } from './schema.ts';
 import type { ActionKind, Party, PayloadValue } from './types.ts';
@@ -82,6 +82,13 @@ export interface StrategyScope {
    */
   preDueDaysByProduct: Record<string, number>;
   eventKinds: AccountEventKind[];
+  /**
+   * The lowest DPD at which a borrower's emergency contacts can change what is planned: steps that
+   * address them or test for one fire only from their DPD window's start; a segment or route that tests
+   * for one, or an event or pre-due step that does, makes it 0 (every account). Null when no strategy
+   * reads them. The cycle loads a borrower's emergency contacts only for accounts at or above it.
+   */
+  emergencyContactsFromDpd: number | null;
 }
 
 export interface ActiveStrategySet {
@@ -143,6 +150,10 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
   let maxPreDueDays = -1;
   const preDueOf = new Map<string, number>();
   const eventKinds = new Set<AccountEventKind>();
+  let emergencyContactsFromDpd: number | null = null;
+  const emergencyContactsFrom = (dpd: number) => {
+    emergencyContactsFromDpd = Math.min(emergencyContactsFromDpd ?? dpd, dpd);
+  };
 
   for (const { document: doc } of bundle.strategies) {
     const defaultStops = doc.defaults?.stopWhen ?? STOP_CONDITIONS;
@@ -157,6 +168,10 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
       // Without `every`, a DPD step fires once per episode; an event step once per event.
       const maxTimes = step.maxTimes ?? (trigger.kind === 'dpd' && step.every === undefined ? 1 : null);
       const checks = compileConditions(step.when);
+      const actions = step.actions.map(compileAction);
+      // A step's conditions and actions count only once its trigger fires: a DPD window from its start
+      // (after grace, later still).
+      if (readEmergencyContacts(checks) || actions.some((a) => a.party === 'emergency_contact')) emergencyContactsFrom(trigger.kind === 'dpd' ? trigger.min : 0);
       return {
         id: step.id,
         historyKey: `${doc.id}/${step.id}`,
@@ -167,7 +182,7 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
         maxTimes: trigger.kind === 'pre_due' ? null : maxTimes,
         stops: step.stopWhen ?? segmentStops,
         quietAfterResponseDays: trigger.kind === 'event' ? null : quiet,
-        actions: step.actions.map(compileAction),
+        actions,
       };
     };
     strategies.set(doc.id, {
@@ -178,6 +193,7 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
       segments: doc.segments.map((segment) => {
         const stops = segment.stopWhen ?? defaultStops;
         const checks = compileConditions(segment.when);
+        if (readEmergencyContacts(checks)) emergencyContactsFrom(0);
         return {
           id: segment.id,
           checks,
@@ -191,10 +207,12 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
   const set = bundle.set.document;
   const routes = set.routes.map((route): CompiledRoute => {
     let bound = 0;
+    const checks = compileConditions(route.when);
+    if (readEmergencyContacts(checks)) emergencyContactsFrom(0);
     return {
       id: route.id,
       setId: set.id,
-      checks: compileConditions(route.when),
+      checks,
       arms: route.arms.map((a) => ({ strategyId: a.strategy, arm: a.arm, belowBasisPoint: (bound += Math.round(a.percent * 100)) })),
     };
   });
@@ -205,7 +223,7 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
     members: [...strategies.values()].map((s) => ({ strategyId: s.id, version: s.version })),
     routes,
     strategies,
-    scope: { maxPreDueDays, preDueDaysByProduct: preDueByProduct(set.routes, preDueOf), eventKinds: [...eventKinds].sort() },
+    scope: { maxPreDueDays, preDueDaysByProduct: preDueByProduct(set.routes, preDueOf), eventKinds: [...eventKinds].sort(), emergencyContactsFromDpd },
   };
 }
 

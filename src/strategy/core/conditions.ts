@@ -55,6 +55,8 @@ export interface Check {
    * cycle loads contact facts only for accounts where a step may still act (see core/screen.ts).
    */
   reads: 'account' | 'contact';
+  /** Set when the test reads the emergency contacts (which the cycle loads only where they can matter: StrategyScope). */
+  readsEmergencyContacts?: true;
   /** anyOf: its alternatives, each a list of checks that must all hold. */
   alternatives?: Check[][];
 }
@@ -85,6 +87,11 @@ export function settleAll(checks: readonly Check[], view: AccountView): boolean 
     if (holds === undefined) open = true;
   }
   return open ? undefined : true;
+}
+
+/** Whether one of the checks reads the emergency contacts. */
+export function readEmergencyContacts(checks: readonly Check[]): boolean {
+  return checks.some((c) => c.readsEmergencyContacts === true);
 }
 
 /** "condition dpd 1–30 not met (45)". */
@@ -228,7 +235,11 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
     case 'promiseInForce':
       return booleanCheck('promiseInForce', when.promiseInForce!, 'account', (v) => v.promiseInForce, (v) => (v.facts.promises.open ? `open promise due ${v.facts.promises.open.dueOn}` : 'no open promise'));
     case 'hasUsableEmergencyContact':
-      return booleanCheck('hasUsableEmergencyContact', when.hasUsableEmergencyContact!, 'contact', (v) => v.hasUsableEmergencyContact, (v) => `${v.facts.emergencyContacts.filter((c) => c.usable).length} usable of ${v.facts.emergencyContacts.length}`);
+      return {
+        ...booleanCheck('hasUsableEmergencyContact', when.hasUsableEmergencyContact!, 'contact', (v) => v.hasUsableEmergencyContact,
+          (v) => `${v.facts.emergencyContacts.filter((c) => c.usable).length} usable of ${v.facts.emergencyContacts.length}`),
+        readsEmergencyContacts: true,
+      };
     case 'reachable':
     case 'unreachable':
       return channelsCheck(key, when[key]!);
@@ -246,6 +257,7 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
       const alternatives = when.anyOf!.map(compileConditions);
       return {
         reads: alternatives.every((a) => a.every((c) => c.reads === 'account')) ? 'account' : 'contact',
+        ...(alternatives.some((a) => readEmergencyContacts(a)) ? { readsEmergencyContacts: true as const } : {}),
         alternatives,
         label: `any of (${alternatives.map((a) => a.map((c) => c.label).join(' and ')).join(' | ')})`,
         test: (v) => alternatives.some((a) => firstUnmet(a, v) === undefined),

@@ -177,7 +177,7 @@ test('event steps react to the latest event of their kind once, keyed by the eve
   assert.equal(traceOf(run({}, ladder)).reason, 'no contact_bounced event');
   const reacted = run({ events, stepHistory: { 's/st': { lastFiredOn: '2024-03-09', timesInEpisode: 1 } } }, ladder);
   assert.equal(traceOf(reacted).reason, 'already reacted on 2024-03-09 to event #42');
-  assert.deepEqual(scopeOf(makeStrategySet([strategy(ladder)])), { maxPreDueDays: -1, preDueDaysByProduct: {}, eventKinds: ['contact_bounced'] });
+  assert.deepEqual(scopeOf(makeStrategySet([strategy(ladder)])), { maxPreDueDays: -1, preDueDaysByProduct: {}, eventKinds: ['contact_bounced'], emergencyContactsFromDpd: null });
 });
 
 test('borrower payload: name, amounts as major-unit strings, currency, oldest due date, DPD, late fee', () => {
@@ -273,4 +273,18 @@ test('action reasons list the segment and step conditions that held and the trig
   const [a] = evaluateAccount(makeFacts(), makeStrategySet([doc])).actions;
   assert.deepEqual(a.reason.conditions, ['dpd ≤ 30', 'riskBand=medium|high', 'dpd 5 in window 1+']);
   assert.equal(a.reason.summary, 's v1 (champion) seg/st: dpd 5 in window 1+');
+});
+
+test('the DPD from which emergency contacts can matter: a step from its window, a segment, route, event or pre-due step for all', () => {
+  const toContact = { kind: 'contact_outreach', channel: 'sms', template: 'contact.pass-message' };
+  const stepOn = (id: string, on: unknown, extra: Record<string, unknown> = {}) => ({ id, on, actions: [{ kind: 'message', channel: 'sms', template: 'cn.reminder.gentle' }], ...extra });
+  const from = (segments: unknown[], routes?: unknown[]) => scopeOf(makeStrategySet([{ ...strategy([]), segments }], routes)).emergencyContactsFromDpd;
+  assert.equal(from([{ id: 'g', ladder: [stepOn('a', { dpd: { min: 1 } })] }]), null);
+  assert.equal(from([{ id: 'g', ladder: [stepOn('a', { dpd: { min: 1 } }), stepOn('b', { dpd: { min: 12 } }, { actions: [toContact] }), stepOn('c', { dpd: { min: 9, afterGrace: true } }, { when: { hasUsableEmergencyContact: true } })] }]), 9);
+  assert.equal(from([{ id: 'g', ladder: [stepOn('b', { dpd: { min: 12 } }, { when: { anyOf: [{ riskBand: ['high'] }, { hasUsableEmergencyContact: false }] } })] }]), 12);
+  assert.equal(from([{ id: 'g', ladder: [stepOn('b', { dpd: { min: 12 } }, { actions: [toContact] }), stepOn('e', { event: 'promise_broken' }, { actions: [toContact] })] }]), 0);
+  assert.equal(from([{ id: 'g', ladder: [stepOn('p', { preDueDays: { min: 1, max: 2 } }, { when: { hasUsableEmergencyContact: true } })] }]), 0);
+  assert.equal(from([{ id: 'g', when: { hasUsableEmergencyContact: false }, ladder: [stepOn('a', { dpd: { min: 40 } })] }]), 0);
+  assert.equal(from([{ id: 'g', ladder: [stepOn('a', { dpd: { min: 40 } }, { actions: [toContact] })] }],
+    [{ id: 'r', when: { hasUsableEmergencyContact: true }, arms: [{ strategy: 's', percent: 100 }] }]), 0);
 });

@@ -28,6 +28,11 @@ export interface FactsScope {
   eventLookbackDays?: number;
   /** Restrict to these loans (explain, diff samples); otherwise every in-scope account of the range. */
   loanIds?: number[];
+  /**
+   * Load a borrower's emergency contacts only if one of its accounts in scope is at this DPD or above
+   * (StrategyScope.emergencyContactsFromDpd; null: for none); every borrower's when absent.
+   */
+  emergencyContactsFromDpd?: number | null;
 }
 
 /** Failures in a row at or past this count make a channel unreachable (失联 on that channel). */
@@ -207,7 +212,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
       FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a
     )${withContacts ? sql`,
     who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone, point_by_channel FROM acc),
-    ${contactsPart(scope)}` : sql``}
+    ${contactsPart(scope, sql`(SELECT DISTINCT borrower_id FROM acc${emergencyContactsFilter(scope, sql`dpd`)})`)}` : sql``}
     SELECT json_build_object(
       'accounts', (SELECT doc FROM accounts_part),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_days_ago', 'episode_days'], ['episode_days'])}) FROM (
@@ -244,18 +249,36 @@ interface ContactScope {
   borrowerOfLoan: number[];
   loans: number[];
   borrowers: number[];
+  /** The borrowers whose emergency contacts are loaded (FactsScope.emergencyContactsFromDpd). */
+  withEmergencyContacts: number[];
   timeZones: string[];
 }
 
-/** The emergency contacts of the borrowers in who, as a part with its free text apart (FREE_TEXT): a CTE. */
-function contactsPart(scope: FactsScope): RawBuilder<unknown> {
+/**
+ * The condition on an account's DPD (the SQL given) under which its borrower's emergency contacts are
+ * loaded, as a WHERE clause (FactsScope.emergencyContactsFromDpd).
+ */
+function emergencyContactsFilter(scope: FactsScope, dpd: RawBuilder<unknown>): RawBuilder<unknown> {
+  const from = scope.emergencyContactsFromDpd;
+  if (from === undefined) return sql``;
+  return from === null ? sql` WHERE false` : sql` WHERE ${dpd} >= ${from}`;
+}
+
+/** Whether an account's borrower gets its emergency contacts loaded (the same rule in JavaScript). */
+function needsEmergencyContacts(scope: FactsScope, dpd: number): boolean {
+  const from = scope.emergencyContactsFromDpd;
+  return from === undefined || (from !== null && dpd >= from);
+}
+
+/** The emergency contacts of the given borrowers (SQL with a borrower_id column), as a part with its free text apart (FREE_TEXT): a CTE. */
+function contactsPart(scope: FactsScope, borrowers: RawBuilder<unknown>): RawBuilder<unknown> {
   const inRange = chunkRange(scope);
   const fields = CONTACT_COLUMNS.map((c) => ((FREE_TEXT.contacts as readonly string[]).includes(c) ? 'NULL' : gathered(`a.${c}`)));
   return sql`
     contacts_part AS (
       SELECT json_build_array(${sql.raw(fields.join(', '))}) AS doc, ${freeTextOf(CONTACT_COLUMNS, FREE_TEXT.contacts)} AS texts
       FROM (SELECT c.borrower_id, c.contact_id, c.name, c.relation, c.status = 'active' AND c.consent_at IS NOT NULL AS usable
-            FROM emergency_contacts c JOIN who w ON w.borrower_id = c.borrower_id
+            FROM emergency_contacts c JOIN ${borrowers} w ON w.borrower_id = c.borrower_id
             WHERE ${inRange('c.borrower_id')}
             ORDER BY c.borrower_id, c.contact_id) a
     )`;
@@ -304,7 +327,7 @@ function contactsQuery(scope: FactsScope, accounts: ContactScope): RawBuilder<un
     who AS MATERIALIZED (SELECT w.borrower_id, w.time_zone, b.contact_point_by_channel AS point_by_channel
                          FROM unnest(${idList(accounts.borrowers)}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone)
                          JOIN borrowers b ON b.borrower_id = w.borrower_id),
-    ${contactsPart(scope)}
+    ${contactsPart(scope, sql`(SELECT * FROM unnest(${idList(accounts.withEmergencyContacts)}::bigint[]) AS w(borrower_id))`)}
     SELECT json_build_object(${contactParts(scope)})::text AS facts, json_build_object('contacts', (SELECT texts FROM contacts_part))::text AS texts`;
 }
 
@@ -427,8 +450,8 @@ function maxOf(values: readonly number[]): number {
   return max;
 }
 
-function contactScopeOf(passed: readonly AccountCoreFacts[]): ContactScope {
-  const accounts: ContactScope = { borrowerOfLoan: [], loans: [], borrowers: [], timeZones: [] };
+function contactScopeOf(scope: FactsScope, passed: readonly AccountCoreFacts[]): ContactScope {
+  const accounts: ContactScope = { borrowerOfLoan: [], loans: [], borrowers: [], withEmergencyContacts: [], timeZones: [] };
   for (const core of passed) {
     accounts.borrowerOfLoan.push(core.borrowerId);
     accounts.loans.push(core.loanId);
@@ -437,6 +460,7 @@ function contactScopeOf(passed: readonly AccountCoreFacts[]): ContactScope {
       accounts.borrowers.push(core.borrowerId);
       accounts.timeZones.push(core.timeZone);
     }
+    if (accounts.withEmergencyContacts.at(-1) !== core.borrowerId && needsEmergencyContacts(scope, core.dpd)) accounts.withEmergencyContacts.push(core.borrowerId);
   }
   return accounts;
 }
@@ -601,7 +625,7 @@ export async function gatherScreenedFacts(
   const screenedOut = rows - passed.length;
   if (withContacts !== null) return { facts: passed as AccountFacts[], screenedOut };
   if (passed.length === 0) return { facts: [], screenedOut };
-  const k = await runFactsQuery<ContactParts>(db, contactsQuery(scope, contactScopeOf(passed)));
+  const k = await runFactsQuery<ContactParts>(db, contactsQuery(scope, contactScopeOf(scope, passed)));
   return { facts: passed.map(complete(k)), screenedOut };
 }
 

@@ -184,6 +184,7 @@ async function processNextChunk(
   const scope = scopeOf(set);
   const { facts, screenedOut } = await gatherScreenedFacts(trx, {
     asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct,
+    emergencyContactsFromDpd: scope.emergencyContactsFromDpd,
   }, (core) => mayAct(core, set), loading);
   const gather = lap();
   const evaluated = facts.length + screenedOut;
