@@ -181,8 +181,8 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
 /** On a scope's first refresh every active loan in it is due. */
 function firstRefreshDue(scope: BorrowerScope): RawBuilder<unknown> {
   return sql`
-      SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version, p.terms_version
-      FROM loans l JOIN products p ON p.id = l.product_id
+      SELECT l.borrower_id, l.loan_id, l.product_id, l.ledger_version
+      FROM loans l
       WHERE l.status = 'active' AND ${borrowerFilter('l.borrower_id', scope)}`;
 }
 
@@ -209,7 +209,7 @@ function refreshStoredStates(asOf: string, scope: BorrowerScope) {
     ),
     recomputed AS (
       ${accountStatesUpsert(asOf, scope, {
-        due: sql`SELECT borrower_id, loan_id, product_id, ledger_version, terms_version FROM current WHERE NOT (same AND carried)`,
+        due: sql`SELECT borrower_id, loan_id, product_id, ledger_version FROM current WHERE NOT (same AND carried)`,
         firstRefresh: false,
       })}
       RETURNING 1
@@ -241,14 +241,14 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { due:
   const amounts = options.firstRefresh
     ? sql`
     amounts AS (
-      SELECT d.borrower_id, d.loan_id, d.product_id, d.ledger_version, d.terms_version, ${perLoan}
+      SELECT d.borrower_id, d.loan_id, d.product_id, d.ledger_version, ${perLoan}
       FROM due d LEFT JOIN ${instalmentsInScope(asOf, scope)} i ON i.borrower_id = d.borrower_id AND i.loan_id = d.loan_id
-      GROUP BY d.borrower_id, d.loan_id, d.product_id, d.ledger_version, d.terms_version
+      GROUP BY d.borrower_id, d.loan_id, d.product_id, d.ledger_version
     )`
     : sql`
     amounts AS (
       -- Per loan through the instalments' primary key: only the due loans' instalments are read.
-      SELECT d.borrower_id, d.loan_id, d.product_id, d.ledger_version, d.terms_version, a.*
+      SELECT d.borrower_id, d.loan_id, d.product_id, d.ledger_version, a.*
       FROM due d CROSS JOIN LATERAL (SELECT ${perLoan}
         FROM ${instalmentsInScope(asOf, scope)} i
         WHERE i.borrower_id = d.borrower_id AND i.loan_id = d.loan_id
@@ -299,7 +299,7 @@ function accountStatesUpsert(asOf: string, scope: BorrowerScope, options: { due:
       FROM episode_ends GROUP BY borrower_id, loan_id
     ),
     assessed AS (
-      SELECT m.*, p.bucket_bounds, p.grace_days, p.repeat_grace_days,
+      SELECT m.*, p.terms_version, p.bucket_bounds, p.grace_days, p.repeat_grace_days,
              CASE WHEN m.overdue > p.tolerance_minor THEN ${asOf}::date - m.oldest_unpaid_due ELSE 0 END AS dpd,
              COALESCE(h.episodes, 0) AS episodes, COALESCE(h.ongoing, false) AS ongoing, h.latest_start, h.latest_end,
              COALESCE(h.episodes, 0) - CASE WHEN h.ongoing THEN 1 ELSE 0 END >= p.repeat_min_episodes AS is_repeat,
