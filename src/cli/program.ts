@@ -36,6 +36,12 @@ export function keepsRunning(argv: readonly string[]): boolean {
   return namedCommand(argv) === 'start';
 }
 
+/** The command modules of the command argv names (none when it names none that exists). */
+function modulesNamedIn(argv: readonly string[]): typeof MODULES {
+  const named = namedCommand(argv);
+  return MODULES.filter((m) => named !== undefined && m.commands.includes(named));
+}
+
 /** The program with the commands argv can reach (all of them when it names none that exists). */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('overdue')
@@ -43,8 +49,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  const named = namedCommand(argv);
-  const wanted = MODULES.filter((m) => named !== undefined && m.commands.includes(named));
+  const wanted = modulesNamedIn(argv);
   for (const module of wanted.length > 0 ? wanted : MODULES) for (const register of await module.load()) register(program);
   return program;
 }
@@ -52,8 +57,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 /** Starts what the command argv names prepares ahead of loading its modules (not for its help). */
 async function prestart(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) return;
-  const named = namedCommand(argv);
-  for (const module of MODULES) if (named !== undefined && module.commands.includes(named)) await module.prestart?.();
+  for (const module of modulesNamedIn(argv)) await module.prestart?.();
 }
 
 export async function runCli(argv: string[]): Promise<number> {
