@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '1' },
     /** Days of earlier actions laid out before the steady-state day on the server (0: no such day). */
     'history-days': { type: 'string', default: '119' },
+    /** Extra arguments for every cycle run, e.g. --no-rest to compare with every account evaluated in full. */
+    'cycle-args': { type: 'string', default: '' },
   },
 });
 const AS_OF = args['as-of']!;
@@ -44,6 +46,7 @@ const INSTALMENTS = { min: 3, max: 5 }; // 4 per account on average, as the targ
 const only = args.only;
 const LATER_DAYS = Math.max(1, Number(args.days));
 const HISTORY_DAYS = Math.max(0, Number(args['history-days']));
+const CYCLE_ARGS = args['cycle-args']!.split(' ').filter((a) => a !== '');
 const lines: string[] = [];
 const failures: string[] = [];
 const say = (line: string) => {
@@ -143,7 +146,7 @@ async function floorInsert(database: Database, day: string): Promise<{ ms: numbe
     CREATE TABLE bench_floor_actions (LIKE actions INCLUDING ALL)`);
   await database.runScript('VACUUM ANALYZE bench_floor_source');
   const [, ms] = await timed(() => database.runScript(`
-    BEGIN; INSERT INTO actions (${columns}) SELECT ${copied} FROM bench_floor_source; ROLLBACK`));
+    BEGIN; SET LOCAL overdue.cycle_keeps_rest = on; INSERT INTO actions (${columns}) SELECT ${copied} FROM bench_floor_source; ROLLBACK`));
   const [, emptyTableMs] = await timed(() => database.runScript(`
     INSERT INTO bench_floor_actions (${columns}) SELECT ${columns} FROM bench_floor_source`));
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bench_floor_actions`.execute(database.db);
@@ -167,7 +170,7 @@ interface CycleJson {
  */
 async function resetDay(database: Database, day: string, options: { cold: boolean }): Promise<void> {
   await database.runScript(`
-    ${options.cold ? 'TRUNCATE outbox, actions, account_states;' : `
+    ${options.cold ? 'TRUNCATE account_rest, outbox, actions, account_states;' : `
     DELETE FROM outbox WHERE action_id IN (SELECT action_id FROM actions WHERE as_of >= DATE '${day}');
     DELETE FROM actions WHERE as_of >= DATE '${day}';`}
     DELETE FROM cycle_chunks WHERE as_of >= DATE '${day}';
@@ -181,14 +184,14 @@ async function resetDay(database: Database, day: string, options: { cold: boolea
  * daily cycles do; and no timed part then shares the machine with autovacuum or the checkpointer
  * working off the writes of the part before it.
  */
-async function settle(database: Database, tables = ['actions', 'outbox', 'account_states']): Promise<void> {
+async function settle(database: Database, tables = ['actions', 'outbox', 'account_states', 'account_rest']): Promise<void> {
   for (const table of tables) await database.runScript(`VACUUM ANALYZE ${table}`);
   await database.runScript('CHECKPOINT');
 }
 
 function runCycleProcess(env: Record<string, string>, day: string): [CycleJson, number] {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [`${ROOT}bin/overdue.js`, 'cycle', '--as-of', day, '--json'], {
+  const r = spawnSync(process.execPath, [`${ROOT}bin/overdue.js`, 'cycle', '--as-of', day, '--json', ...CYCLE_ARGS], {
     env: { ...process.env, ...env, OVERDUE_LOG_LEVEL: 'warn' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   const wall = performance.now() - t;
@@ -263,10 +266,14 @@ async function activateStrategies(database: Database): Promise<void> {
 async function layOutHistory(database: Database, source: string): Promise<void> {
   // Day n before the first day: its own idempotency keys, everything else as on the source day.
   const copied = copiedActionColumns({ idempotency_key: `idempotency_key || ':history-' || n`, as_of: `DATE '${AS_OF}' - n` });
+  // The rest the cycles recorded stays (their setting for the insert, see migrations/0035): days of
+  // actions before the last one only add days fired in the episode (holding steps back longer, never
+  // less) and move no step's last firing or the last contact, so every day of rest still holds.
   const [, ms] = await timed(() => database.runScript(`
+    BEGIN; SET LOCAL overdue.cycle_keeps_rest = on;
     INSERT INTO actions (${ACTION_COLUMNS.join(', ')})
     SELECT ${copied}
-    FROM actions, generate_series(1, ${HISTORY_DAYS}) AS n WHERE as_of = DATE '${source}'`));
+    FROM actions, generate_series(1, ${HISTORY_DAYS}) AS n WHERE as_of = DATE '${source}'; COMMIT`));
   await database.runScript('VACUUM ANALYZE actions');
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM actions WHERE as_of < ${AS_OF}`.execute(database.db);
   say(`  history: the ${source} actions copied to each of the ${HISTORY_DAYS} days before ${AS_OF}: ${n.rows[0].n} actions in ${seconds(ms)}`);

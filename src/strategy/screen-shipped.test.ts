@@ -1,11 +1,13 @@
 // The screen against the evaluator on the shipped strategies: for thousands of random accounts, every
-// account the full evaluation plans an action for passes the screen, whatever its contact facts.
+// account the full evaluation plans an action for passes the screen, whatever its contact facts; and
+// on the days an account rests (core/rest.ts), the full evaluation plans nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadStrategyDirectory } from './load-strategies.ts';
 import { evaluateAccount } from './core/evaluate.ts';
 import { mayAct } from './core/screen.ts';
 import { randomFacts, withContactFactsGuarded } from './core/test-facts.ts';
+import { daysUntilActive, factsAfter, factsAhead, REST_HORIZON_DAYS } from './core/rest.ts';
 
 const loaded = loadStrategyDirectory(new URL('../../strategies/', import.meta.url).pathname);
 if (!loaded.ok) throw new Error('shipped strategies do not validate');
@@ -70,4 +72,34 @@ test('below the DPD from which the shipped strategies read emergency contacts, t
   }
   // Not vacuous: many accounts below, and above it the contacts do change plans.
   assert.ok(below > 5_000 && differAbove > 50, `below ${below}, differing above ${differAbove}`);
+});
+
+test('on the days an account rests, the shipped strategies plan nothing for it, whatever its bucket and outstanding amount then (20,000 random accounts)', () => {
+  let resting = 0;
+  let restDays = 0;
+  let checked = 0;
+  for (let seed = 1; seed <= 20_000; seed++) {
+    const random = randomFacts(seed, STEP_KEYS);
+    const facts = seed % 2 === 0 ? { ...random, events: [] } : random;
+    // Today's actions on record first, as the cycle computes the rest after persisting them.
+    const today = evaluateAccount(facts, SET, { traced: false });
+    const after = factsAfter(facts, today.actions.map((a) => ({ strategyId: a.strategyId, stepId: a.stepId, party: a.party, channel: a.channel, counts: true })));
+    const days = daysUntilActive(after, SET);
+    if (facts.events.length > 0) {
+      assert.equal(days, 0, `account ${seed} has events: not judged`);
+      continue;
+    }
+    assert.ok(days >= 1 && days <= REST_HORIZON_DAYS + 1, `account ${seed}: ${days} days`);
+    if (days >= 2) resting++;
+    restDays += days - 1;
+    for (let d = 1; d < days; d++) {
+      const ahead = { ...factsAhead(after, d), bucket: (['M0', 'M1', 'M2', 'M3', 'M4+'] as const)[(seed + d) % 5], outstandingMinor: ((seed * 7919 + d * 104729) % 5_000_000) };
+      const planned = evaluateAccount(ahead, SET, { traced: true });
+      assert.deepEqual(planned.actions.map((a) => a.idempotencyKey), [], `account ${seed} rests ${days - 1} day(s) but acts on day ${d}: ${planned.steps.map((s) => s.reason).join('; ')}`);
+      checked++;
+    }
+    // The first day after the rest, the screen lets it through again (it may act).
+    if (days <= REST_HORIZON_DAYS) assert.ok(mayAct(factsAhead(after, days), SET, true), `account ${seed}: the screen lets it through on day ${days}`);
+  }
+  assert.ok(resting > 2_000 && checked > 5_000, `resting ${resting}, rest days ${restDays}, checked ${checked}`);
 });

@@ -1,12 +1,17 @@
-// The cycle loads contact facts only for accounts the screen lets through (core/screen.ts). Day after
-// day on a seeded portfolio, it must plan exactly what evaluating every in-scope account in full plans,
-// while screening out a good share of them.
+// The cycle loads contact facts only for accounts the screen lets through (core/screen.ts), and skips
+// the accounts at rest (core/rest.ts) altogether. Day after day on a seeded portfolio, with the ledger,
+// promises, borrowers, events and actions of accounts at rest changing between the days, it must plan
+// exactly what evaluating every in-scope account in full plans, while screening out a good share of
+// them and leaving many at rest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { refreshDelinquency } from '../../src/delinquency/index.ts';
 import { gatherScreenedFacts, loadActiveSet, runCycle, scopeOf } from '../../src/strategy/index.ts';
-import { contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
+import { AT_REST, contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
+import { postPayments } from '../../src/ledger/index.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/platform/db/types.ts';
 import { mayAct, type AccountCoreFacts } from '../../src/strategy/core/screen.ts';
 import { CHANNELS, channelsWithPointOf } from '../../src/strategy/core/facts.ts';
 import { withRollback } from '../../src/strategy/cycle/read-only.ts';
@@ -26,7 +31,9 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
     const scope = scopeOf(active.set);
 
     let screenedOut = 0;
+    let atRest = 0;
     let evaluated = 0;
+    const changed: Record<string, number> = {};
     let withoutSomePoint = 0;
     for (const asOf of DAYS) {
       const expected = await plannedInFull(database.db, asOf);
@@ -60,18 +67,57 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
         assert.ok(analyzed && estimate >= states / 2, `analyzed ${analyzed}, estimate ${estimate} of ${states} states`);
       }
       screenedOut += report.total.idle[SCREENED_OUT] ?? 0;
+      atRest += report.total.idle[AT_REST] ?? 0;
       evaluated += report.total.evaluated;
+      for (const [what, n] of Object.entries(await changeAccountsAtRest(database.db, asOf))) changed[what] = (changed[what] ?? 0) + n;
     }
     assert.ok(screenedOut > evaluated / 10, `screened out ${screenedOut} of ${evaluated} account-days`);
+    assert.ok(atRest > evaluated / 10, `at rest ${atRest} of ${evaluated} account-days`);
+    for (const what of ['payment', 'promise', 'flag', 'risk band', 'event', 'blocked action']) assert.ok((changed[what] ?? 0) > 0, `${what}: ${JSON.stringify(changed)}`);
     assert.ok(withoutSomePoint > 0, 'some accounts lack a contact point for more than the letter');
   } finally {
     await database.close();
   }
 });
 
-test('a worker loads contact facts with the account facts while the screen lets most accounts through', () => {
+/**
+ * Between two days, what the screen reads changes for a few accounts at rest, through the ledger's
+ * own use case or as any writer would: the next day must evaluate them again where it matters.
+ */
+async function changeAccountsAtRest(db: Kysely<DB>, asOf: string): Promise<Record<string, number>> {
+  const marked = await sql<{ borrower_id: number; loan_id: number; external_id: string; overdue_minor: number }>`
+    SELECT q.borrower_id, q.loan_id, l.external_id, s.overdue_minor FROM account_rest q
+    JOIN loans l ON l.loan_id = q.loan_id JOIN account_states s ON s.loan_id = q.loan_id
+    WHERE q.until > ${asOf}::date + 1 ORDER BY q.loan_id`.execute(db);
+  const pick = (k: number) => marked.rows.filter((_, i) => i % 12 === k);
+  const loans = (rows: typeof marked.rows) => rows.map((r) => r.loan_id);
+  const next = addDays(asOf, 1);
+  const paying = pick(0).filter((r) => r.overdue_minor > 0);
+  await postPayments(db, paying.map((r) => ({ externalId: `rest-${r.loan_id}-${asOf}`, loanExternalId: r.external_id, channel: 'transfer', paidOn: next, amountMinor: Math.ceil(r.overdue_minor / 2) })));
+  const promising = pick(1);
+  if (promising.length > 0) {
+    await sql`INSERT INTO promises (borrower_id, loan_id, amount_minor, promised_on, due_on, status)
+      SELECT borrower_id, loan_id, 1000, ${asOf}::date, ${asOf}::date - 1, 'broken' FROM loans WHERE loan_id = ANY(${loans(promising)}::bigint[])`.execute(db);
+  }
+  const flagged = pick(2);
+  await sql`UPDATE borrowers SET flags = CASE WHEN cardinality(flags) > 0 THEN '{}'::text[] ELSE '{vulnerable}'::text[] END WHERE borrower_id IN (SELECT borrower_id FROM loans WHERE loan_id = ANY(${loans(flagged)}::bigint[]))`.execute(db);
+  const banded = pick(3);
+  await sql`UPDATE borrowers SET risk_band = CASE WHEN risk_band = 'high' THEN 'low' ELSE 'high' END WHERE borrower_id IN (SELECT borrower_id FROM loans WHERE loan_id = ANY(${loans(banded)}::bigint[]))`.execute(db);
+  const eventful = pick(4);
+  await sql`INSERT INTO account_events (borrower_id, loan_id, kind, occurred_on)
+    SELECT borrower_id, loan_id, 'contact_bounced', ${next}::date FROM loans WHERE loan_id = ANY(${loans(eventful)}::bigint[])`.execute(db);
+  const blocked = await sql`UPDATE actions SET status = 'blocked', status_reason = 'blocked at send time' WHERE as_of = ${asOf}
+    AND loan_id = ANY(${loans(pick(5))}::bigint[]) AND status <> 'blocked'`.execute(db);
+  return { payment: paying.length, promise: promising.length, flag: flagged.length, 'risk band': banded.length, event: eventful.length, 'blocked action': Number(blocked.numAffectedRows ?? 0) };
+}
+
+test('a worker loads contact facts with the account facts while the screen lets most of the accounts it loads through', () => {
   assert.equal(contactFactsLoading(null), 'after-screen');
   assert.equal(contactFactsLoading({ evaluated: 1000, idle: { [SCREENED_OUT]: 150, 'no step due': 40 } }), 'with-accounts');
   assert.equal(contactFactsLoading({ evaluated: 1000, idle: { [SCREENED_OUT]: 450 } }), 'after-screen');
   assert.equal(contactFactsLoading({ evaluated: 0, idle: {} }), 'after-screen');
+  // The accounts at rest were not loaded: of the 450 that were, 250 were screened out.
+  assert.equal(contactFactsLoading({ evaluated: 1000, idle: { [AT_REST]: 550, [SCREENED_OUT]: 250 } }), 'after-screen');
+  assert.equal(contactFactsLoading({ evaluated: 1000, idle: { [AT_REST]: 550, [SCREENED_OUT]: 50 } }), 'with-accounts');
+  assert.equal(contactFactsLoading({ evaluated: 1000, idle: { [AT_REST]: 1000 } }), 'after-screen');
 });

@@ -27,11 +27,11 @@ test('a worker thread works a laid-out day to the end, planning what full evalua
 
     await layOutCycle(database, AS_OF, active.activationId, 150);
     await assert.rejects(
-      runWorkerThread({ url: database.url!, asOf: AS_OF, activationId: active.activationId + 1, name: 'stale' }),
+      runWorkerThread({ url: database.url!, asOf: AS_OF, activationId: active.activationId + 1, rest: true, name: 'stale' }),
       /cycle worker stale: the active strategy set changed during the cycle/,
     );
     const lines: string[] = [];
-    const totals = await runWorkerThread({ url: database.url!, asOf: AS_OF, activationId: active.activationId, name: 'thread-a' }, (line) => lines.push(line));
+    const totals = await runWorkerThread({ url: database.url!, asOf: AS_OF, activationId: active.activationId, rest: true, name: 'thread-a' }, (line) => lines.push(line));
     const chunks = await sql<{ n: number; by_thread: number }>`
       SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'done' AND worker = 'thread-a')::int AS by_thread FROM cycle_chunks WHERE as_of = ${AS_OF}`.execute(database.db);
     assert.ok(chunks.rows[0].n > 2);

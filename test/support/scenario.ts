@@ -195,7 +195,7 @@ export class Scenario {
   async explain(loan: string, asOf: string): Promise<Explanation> {
     const active = await loadActiveSet(this.db);
     if (!active) throw new Error('no active set');
-    return explainAccount(this.db, active.set, loan, asOf);
+    return explainAccount(this.db, active, loan, asOf);
   }
 
   close(): Promise<void> {

@@ -32,11 +32,12 @@ export function registerCycleCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--workers <n>', 'chunks this process works on at once (default: 2 on a server, each beyond the first on its own thread; 1 embedded)', wholeNumber('--workers'))
     .option('--chunk-borrowers <n>', 'borrowers per chunk when the day is first laid out', wholeNumber('--chunk-borrowers'))
-    .action(async (opts: { asOf?: string; json?: boolean; workers?: number; chunkBorrowers?: number }) => {
+    .option('--no-rest', 'evaluate every account in scope, also those at rest (no step can act before a later day), and record no rest')
+    .action(async (opts: { asOf?: string; json?: boolean; workers?: number; chunkBorrowers?: number; rest: boolean }) => {
       await withRuntime(async ({ config, database }) => {
         const asOf = asOfOption(opts.asOf, config.OVERDUE_TIME_ZONE);
         const report = await runCycle({ database, log: opts.json ? undefined : (l) => console.error(l) }, {
-          asOf, workers: opts.workers, chunkBorrowers: opts.chunkBorrowers,
+          asOf, workers: opts.workers, chunkBorrowers: opts.chunkBorrowers, rest: opts.rest,
         });
         const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
         if (opts.json) console.log(JSON.stringify({ ...report, peakRssMb }));
@@ -62,6 +63,7 @@ function printExplanation(e: Explanation, out: (line: string) => void = console.
     const v = e.evaluation;
     out(`  strategy: ${v.strategyId ?? '-'} v${v.strategyVersion ?? '-'}, arm ${v.arm ?? '-'}, segment ${v.segmentId ?? '-'}${v.stoppedBy ? `, stopped by ${v.stoppedBy}` : ''}`);
     out(`  ${v.reason}`);
+    if (e.atRestUntil) out(`  at rest until ${e.atRestUntil}: no step can act before then, time alone moving its facts; the cycle skips it until then unless something about it changes`);
     out('  steps considered:');
     for (const step of v.steps) out(`    ${step.fired ? 'FIRES ' : 'skips '} ${step.strategyId}/${step.stepId}: ${step.reason}`);
     if (v.actions.length > 0) {
@@ -99,7 +101,7 @@ export function registerExplainCommands(program: Command): void {
         const asOf = asOfOption(opts.asOf, config.OVERDUE_TIME_ZONE);
         const active = await loadActiveSet(database.db);
         if (!active) throw new Error('no active strategy set: activate one first with `overdue strategy activate strategies/`');
-        const explanation = await explainAccount(database.db, active.set, account, asOf);
+        const explanation = await explainAccount(database.db, active, account, asOf);
         if (opts.json) console.log(JSON.stringify(explanation, null, 2));
         else printExplanation(explanation);
       });

@@ -276,6 +276,14 @@ export interface SchemaMigrationsTable {
   applied_at: Instant;
 }
 
+/** An account the cycle skips until a day when a step may act again (migrations/0035_account_rest.sql). */
+export interface AccountRestTable {
+  borrower_id: number;
+  loan_id: number;
+  until: string;
+  activation_id: number;
+}
+
 export interface DB {
   products: ProductsTable;
   borrowers: BorrowersTable;
@@ -293,6 +301,7 @@ export interface DB {
   strategy_activations: StrategyActivationsTable;
   cycle_runs: CycleRunsTable;
   cycle_chunks: CycleChunksTable;
+  account_rest: AccountRestTable;
   actions: ActionsTable;
   outbox: OutboxTable;
   schema_migrations: SchemaMigrationsTable;

@@ -11,11 +11,18 @@ import type { Attitude } from './types.ts';
 /** One account as the conditions and steps see it: the facts plus lazily derived values. */
 export class AccountView {
   readonly facts: AccountFacts;
+  /**
+   * Set on a view of the account on a later day, time alone moving its facts (core/rest.ts): its bucket
+   * and outstanding amount are then not known (late fees accrue by product terms), and checks reading
+   * them settle as possibly met.
+   */
+  readonly ahead: boolean;
   #attitude: Attitude | undefined;
   #lost: boolean | undefined;
   #exponent: number | undefined;
-  constructor(facts: AccountFacts) {
+  constructor(facts: AccountFacts, ahead = false) {
     this.facts = facts;
+    this.ahead = ahead;
   }
   get attitude(): Attitude {
     return (this.#attitude ??= deriveAttitude(this.facts));
@@ -55,6 +62,8 @@ export interface Check {
    * cycle loads contact facts only for accounts where a step may still act (see core/screen.ts).
    */
   reads: 'account' | 'contact';
+  /** Set when the test reads what time moves apart from the DPD and the dates: the bucket, the outstanding amount (with its late fees). */
+  movesWithTime?: true;
   /** Set when the test reads the emergency contacts (which the cycle loads only where they can matter: StrategyScope). */
   readsEmergencyContacts?: true;
   /** anyOf: its alternatives, each a list of checks that must all hold. */
@@ -75,6 +84,7 @@ function settle(check: Check, view: AccountView): boolean | undefined {
     }
     return open ? undefined : false;
   }
+  if (check.movesWithTime && view.ahead) return undefined;
   return check.reads === 'account' ? check.test(view) : undefined;
 }
 
@@ -198,7 +208,7 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
     case 'jurisdiction':
       return listCheck('jurisdiction', when.jurisdiction!, (v) => v.facts.jurisdiction);
     case 'bucket':
-      return listCheck('bucket', when.bucket!, (v) => v.facts.bucket);
+      return { ...listCheck('bucket', when.bucket!, (v) => v.facts.bucket), movesWithTime: true };
     case 'riskBand':
       return listCheck('riskBand', when.riskBand!, (v) => v.facts.riskBand);
     case 'attitude':
@@ -222,7 +232,7 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
     case 'overdueAmount':
       return amountCheck('overdueAmount', when.overdueAmount!, (f) => f.overdueMinor);
     case 'outstandingAmount':
-      return amountCheck('outstandingAmount', when.outstandingAmount!, (f) => f.outstandingMinor);
+      return { ...amountCheck('outstandingAmount', when.outstandingAmount!, (f) => f.outstandingMinor), movesWithTime: true };
     case 'repeat':
       return booleanCheck('repeat', when.repeat!, 'account', (v) => v.facts.isRepeat);
     case 'lost':
@@ -258,6 +268,7 @@ function compileCondition(key: keyof Conditions, when: Conditions): Check {
       return {
         reads: alternatives.every((a) => a.every((c) => c.reads === 'account')) ? 'account' : 'contact',
         ...(alternatives.some((a) => readEmergencyContacts(a)) ? { readsEmergencyContacts: true as const } : {}),
+        ...(alternatives.some((a) => a.some((c) => c.movesWithTime)) ? { movesWithTime: true as const } : {}),
         alternatives,
         label: `any of (${alternatives.map((a) => a.map((c) => c.label).join(' and ')).join(' | ')})`,
         test: (v) => alternatives.some((a) => firstUnmet(a, v) === undefined),

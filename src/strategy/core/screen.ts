@@ -63,10 +63,10 @@ function strategyMayAct(strategy: CompiledStrategy, view: AccountView): boolean 
  * False only when evaluateAccount, given this account's contact facts whatever they are, plans no
  * action. The view over the account facts alone reads no contact fact: the screen settles only checks
  * that read the account (Check.reads, verified per condition in screen.test.ts), and the stop
- * conditions in ACCOUNT_STOPS.
+ * conditions in ACCOUNT_STOPS. Ahead: the facts are those of a later day with time alone moving (core/rest.ts).
  */
-export function mayAct(core: AccountCoreFacts, set: ActiveStrategySet): boolean {
-  const view = new AccountView(core as AccountFacts);
+export function mayAct(core: AccountCoreFacts, set: ActiveStrategySet, ahead = false): boolean {
+  const view = new AccountView(core as AccountFacts, ahead);
   for (const route of set.routes) {
     const applies = settleAll(route.checks, view);
     if (applies === false) continue;

@@ -33,6 +33,11 @@ export interface FactsScope {
    * (StrategyScope.emergencyContactsFromDpd; null: for none); every borrower's when absent.
    */
   emergencyContactsFromDpd?: number | null;
+  /**
+   * Skip the accounts at rest under this strategy activation (the account_rest table, core/rest.ts):
+   * counted, their facts not loaded. Without it every account in scope is loaded.
+   */
+  restUnder?: number;
 }
 
 /** Failures in a row at or past this count make a channel unreachable (失联 on that channel). */
@@ -101,6 +106,8 @@ interface AccountParts {
   events: Part;
   /** loan, kept, broken, open promise due, its amount; one row per loan. */
   promises: Part;
+  /** In-scope accounts at rest, left out of the other parts. */
+  atRest: number;
 }
 
 /** The contact facts statement's parts. */
@@ -188,13 +195,21 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
   const inRange = chunkRange(scope);
   const loanFilter = scope.loanIds ? sql`AND s.loan_id = ANY(${scope.loanIds}::bigint[])` : sql``;
   const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct ?? {}));
+  // At rest: a mark for a later day under the active strategies, and no event in the look-back (events
+  // come and go with time; accounts with one are evaluated every day).
+  const restJoin = scope.restUnder === undefined ? sql`` : sql`
+      LEFT JOIN account_rest q ON q.borrower_id = s.borrower_id AND q.loan_id = s.loan_id AND ${inRange('q.borrower_id')}
+                                  AND q.until > ${asOf}::date AND q.activation_id = ${scope.restUnder}`;
+  const resting = scope.restUnder === undefined ? sql`false` : sql`(q.loan_id IS NOT NULL AND NOT s.has_event)`;
   return sql`
     WITH acc AS MATERIALIZED (
-      SELECT ${accountColumns(asOf)}${withContacts ? sql`, b.contact_point_by_channel AS point_by_channel` : sql``}
+      SELECT ${accountColumns(asOf)}${withContacts ? sql`, b.contact_point_by_channel AS point_by_channel` : sql``},
+             ${resting} AS resting
       FROM (SELECT s.*, (s.borrower_id, s.loan_id) IN (SELECT e.borrower_id, e.loan_id FROM account_events e
                                                        WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date
                                                          AND e.occurred_on <= ${asOf}::date) AS has_event
             FROM account_states s WHERE ${inRange('s.borrower_id')} ${loanFilter}) s
+      ${restJoin}
       JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
       JOIN borrowers b ON b.borrower_id = s.borrower_id
       JOIN products p ON p.id = l.product_id
@@ -209,16 +224,17 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
     ),
     accounts_part AS (
       SELECT json_build_array(${accountFields(asOf)}) AS doc, ${freeTextOf(ACCOUNT_COLUMNS.map(([name]) => name), FREE_TEXT.accounts)} AS texts
-      FROM (SELECT * FROM acc ORDER BY borrower_id, loan_id) a
+      FROM (SELECT * FROM acc WHERE NOT resting ORDER BY borrower_id, loan_id) a
     )${withContacts ? sql`,
-    who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone, point_by_channel FROM acc),
-    ${contactsPart(scope, sql`(SELECT DISTINCT borrower_id FROM acc${emergencyContactsFilter(scope, sql`dpd`)})`)}` : sql``}
+    who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone, point_by_channel FROM acc WHERE NOT resting),
+    ${contactsPart(scope, sql`(SELECT DISTINCT borrower_id FROM acc WHERE NOT resting${emergencyContactsFilter(scope, sql`dpd`, 'AND')})`)}` : sql``}
     SELECT json_build_object(
+      'atRest', (SELECT count(*) FROM acc WHERE resting),
       'accounts', (SELECT doc FROM accounts_part),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_days_ago', 'episode_days'], ['episode_days'])}) FROM (
                     SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, ${asOf}::date - max(x.as_of) AS last_days_ago,
                            array_agg(${asOf}::date - x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
-                    FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id
+                    FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id AND NOT a.resting
                     WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
                       AND x.status NOT IN ('cancelled', 'blocked')
                     -- In the order of the actions_history index: an index-only scan, no sort.
@@ -226,7 +242,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
                     ORDER BY x.borrower_id, x.loan_id, x.strategy_id, x.step_id) q),
       'events', (SELECT json_build_array(${columnsOf(['loan_id', 'event_id', 'kind', 'occurred_on'])}) FROM (
                    SELECT e.loan_id, e.event_id, e.kind, e.occurred_on
-                   FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id
+                   FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id AND NOT a.resting
                    WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date AND e.occurred_on <= ${asOf}::date
                      AND e.kind <> 'payment_posted'
                    ORDER BY e.loan_id, e.occurred_on, e.event_id) q),
@@ -236,7 +252,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
                             count(*) FILTER (WHERE r.status = 'broken') AS broken,
                             min(r.due_on) FILTER (WHERE r.status = 'open' AND r.due_on >= ${asOf}::date) AS open_due,
                             (array_agg(r.amount_minor ORDER BY r.due_on) FILTER (WHERE r.status = 'open' AND r.due_on >= ${asOf}::date))[1] AS open_amount
-                     FROM promises r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
+                     FROM promises r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id AND NOT a.resting
                      WHERE ${inRange('r.borrower_id')}
                      GROUP BY r.loan_id) q)
       ${withContacts ? sql`, ${contactParts(scope)}` : sql``}
@@ -256,12 +272,12 @@ interface ContactScope {
 
 /**
  * The condition on an account's DPD (the SQL given) under which its borrower's emergency contacts are
- * loaded, as a WHERE clause (FactsScope.emergencyContactsFromDpd).
+ * loaded, as a WHERE clause or, with join AND, one more condition of one (FactsScope.emergencyContactsFromDpd).
  */
-function emergencyContactsFilter(scope: FactsScope, dpd: RawBuilder<unknown>): RawBuilder<unknown> {
+function emergencyContactsFilter(scope: FactsScope, dpd: RawBuilder<unknown>, join: 'WHERE' | 'AND' = 'WHERE'): RawBuilder<unknown> {
   const from = scope.emergencyContactsFromDpd;
   if (from === undefined) return sql``;
-  return from === null ? sql` WHERE false` : sql` WHERE ${dpd} >= ${from}`;
+  return from === null ? sql` ${sql.raw(join)} false` : sql` ${sql.raw(join)} ${dpd} >= ${from}`;
 }
 
 /** Whether an account's borrower gets its emergency contacts loaded (the same rule in JavaScript). */
@@ -589,14 +605,15 @@ export type ContactFactsLoading = 'with-accounts' | 'after-screen';
  */
 export async function gatherScreenedFacts(
   db: Executor, scope: FactsScope, screen: (core: AccountCoreFacts) => boolean, loading: ContactFactsLoading,
-): Promise<{ facts: AccountFacts[]; screenedOut: number }> {
+): Promise<{ facts: AccountFacts[]; screenedOut: number; atRest: number }> {
   const { asOf } = scope;
   const withAccounts = loading === 'with-accounts';
   const g = await withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) =>
     runFactsQuery<AccountParts & Partial<ContactParts>>(trx, accountsQuery(scope, withAccounts)));
   const accounts = accountColumnsOf(g.accounts);
   const rows = accounts.loan_id.length;
-  if (rows === 0) return { facts: [], screenedOut: 0 };
+  const atRest = Number(g.atRest);
+  if (rows === 0) return { facts: [], screenedOut: 0, atRest };
 
   const historyOf = rangesBy(g.history, 0);
   const [, hStrategy, hStep, hChannel, hParty, hLastOn, hEpisodeDays] = g.history;
@@ -623,10 +640,10 @@ export async function gatherScreenedFacts(
     if (screen(facts)) passed.push(facts);
   }
   const screenedOut = rows - passed.length;
-  if (withContacts !== null) return { facts: passed as AccountFacts[], screenedOut };
-  if (passed.length === 0) return { facts: [], screenedOut };
+  if (withContacts !== null) return { facts: passed as AccountFacts[], screenedOut, atRest };
+  if (passed.length === 0) return { facts: [], screenedOut, atRest };
   const k = await runFactsQuery<ContactParts>(db, contactsQuery(scope, contactScopeOf(scope, passed)));
-  return { facts: passed.map(complete(k)), screenedOut };
+  return { facts: passed.map(complete(k)), screenedOut, atRest };
 }
 
 /** Fills an account's contact facts in from the contact parts (and its step history rows). */

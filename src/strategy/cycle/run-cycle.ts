@@ -14,16 +14,20 @@ import { judgePlannedContacts, type ContactJudge, type ContactToJudge } from '..
 import type { AccountFacts } from '../core/facts.ts';
 import type { ActiveStrategySet, PlannedAction } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
-import { mayAct } from '../core/screen.ts';
+import { mayAct, type AccountCoreFacts } from '../core/screen.ts';
+import { daysUntilActive, factsAfter, type ActionOnRecord } from '../core/rest.ts';
 import { loadActiveSet } from '../strategy-store.ts';
 import { gatherScreenedFacts, type ContactFactsLoading } from './gather-facts.ts';
-import { persistActions, type ActionToPersist, type PersistCount } from './persist-actions.ts';
+import { persistActions, statusOf, type ActionToPersist, type PersistCount } from './persist-actions.ts';
+import { persistRest, type AccountRest } from './account-rest.ts';
 import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
 const OPEN_END = 2 ** 53 - 1;
 /** The idle reason of in-scope accounts screened out before their contact facts were loaded. */
 export const SCREENED_OUT = 'no step can act today (screened)';
+/** The idle reason of in-scope accounts at rest (core/rest.ts): skipped without loading their facts. */
+export const AT_REST = 'no step can act before a later day (at rest)';
 /**
  * Above this share of accounts let through by the screen, loading contact facts for all of them with
  * the account facts, in one statement, is cheaper than a second statement for those let through.
@@ -32,8 +36,10 @@ const LOAD_CONTACTS_WITH_ACCOUNTS_ABOVE = 0.75;
 
 /** How a worker loads contact facts for its next chunk, from what the screen let through in its last. */
 export function contactFactsLoading(last: Pick<ChunkCounts, 'evaluated' | 'idle'> | null): ContactFactsLoading {
-  if (!last || last.evaluated === 0) return 'after-screen';
-  const passed = 1 - (last.idle[SCREENED_OUT] ?? 0) / last.evaluated;
+  // Of the accounts whose facts were loaded: those at rest were not.
+  const loaded = last ? last.evaluated - (last.idle[AT_REST] ?? 0) : 0;
+  if (!last || loaded <= 0) return 'after-screen';
+  const passed = 1 - (last.idle[SCREENED_OUT] ?? 0) / loaded;
   return passed > LOAD_CONTACTS_WITH_ACCOUNTS_ABOVE ? 'with-accounts' : 'after-screen';
 }
 
@@ -51,6 +57,19 @@ export interface CycleOptions {
   chunkBorrowers?: number;
   /** Name recorded on the chunks this process finishes. */
   workerName?: string;
+  /**
+   * Skip the accounts at rest and record how long each account evaluated may rest (default true).
+   * False evaluates every account in scope and records no rest; the marks already recorded stay.
+   */
+  rest?: boolean;
+}
+
+/** What every chunk of one day's cycle is processed with. */
+export interface CycleDay {
+  asOf: string;
+  set: ActiveStrategySet;
+  activationId: number;
+  rest: boolean;
 }
 
 export interface ChunkCounts {
@@ -85,12 +104,18 @@ export interface CycleReport {
   elapsedMs: number;
 }
 
+/** The rest an account's facts allow, if it skips one day at least. */
+export function restOf(facts: AccountCoreFacts, set: ActiveStrategySet): AccountRest | null {
+  const days = daysUntilActive(facts, set);
+  return days >= 2 ? { borrowerId: facts.borrowerId, loanId: facts.loanId, days } : null;
+}
+
 /**
- * Pure planning step: evaluations → rows to persist, with compliance verdicts attached. Each
- * evaluation (with its per-step trace, which only explain needs) is dropped as soon as its actions
- * are taken.
+ * Pure planning step: evaluations → rows to persist, with compliance verdicts attached, and the rest
+ * each account may take once its actions are on record (with `rest`). Each evaluation (with its
+ * per-step trace, which only explain needs) is dropped as soon as its actions are taken.
  */
-export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet, judge?: ContactJudge) {
+export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet, judge?: ContactJudge, options: { rest?: boolean } = {}) {
   // Each planned action beside the account it is for; the compliance judge sees each as a contact.
   const actions: PlannedAction[] = [];
   const accounts: AccountFacts[] = [];
@@ -113,7 +138,21 @@ export function planChunk(facts: readonly AccountFacts[], set: ActiveStrategySet
   }
   const verdicts = judgePlannedContacts(contacts, judge);
   const rows: ActionToPersist[] = actions.map((action, i) => ({ borrowerId: accounts[i].borrowerId, loanId: accounts[i].loanId, asOf: accounts[i].asOf, action, verdict: verdicts[i] }));
-  return { rows, idle };
+  const rest: AccountRest[] = [];
+  if (options.rest) {
+    // The actions come account by account, in the order of the facts.
+    let i = 0;
+    for (const f of facts) {
+      const onRecord: ActionOnRecord[] = [];
+      for (; i < rows.length && accounts[i] === f; i++) {
+        const { action, verdict } = rows[i];
+        onRecord.push({ strategyId: action.strategyId, stepId: action.stepId, party: action.party, channel: action.channel, counts: statusOf(action, verdict).status !== 'blocked' });
+      }
+      const r = restOf(factsAfter(f, onRecord), set);
+      if (r) rest.push(r);
+    }
+  }
+  return { rows, idle, rest };
 }
 
 /** The portfolio's borrower ids as [lo, hi): the span that chunks of borrowers cover. */
@@ -167,9 +206,9 @@ async function claimChunk(trx: Transaction<DB>, asOf: string, wait: boolean) {
 }
 
 async function processNextChunk(
-  trx: Transaction<DB>, asOf: string, set: ActiveStrategySet, worker: string, judge: ContactJudge | undefined, loading: ContactFactsLoading,
-  waitForOthers: boolean,
+  trx: Transaction<DB>, day: CycleDay, worker: string, judge: ContactJudge | undefined, loading: ContactFactsLoading, waitForOthers: boolean,
 ): Promise<ChunkCounts | null> {
+  const { asOf, set } = day;
   const chunk = await claimChunk(trx, asOf, waitForOthers);
   if (!chunk) return null;
   let mark = performance.now();
@@ -182,21 +221,35 @@ async function processNextChunk(
   const { accounts } = await refreshDelinquency(trx, { asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id });
   const refresh = lap();
   const scope = scopeOf(set);
-  const { facts, screenedOut } = await gatherScreenedFacts(trx, {
+  const rest: AccountRest[] = [];
+  const { facts, screenedOut, atRest } = await gatherScreenedFacts(trx, {
     asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct,
-    emergencyContactsFromDpd: scope.emergencyContactsFromDpd,
-  }, (core) => mayAct(core, set), loading);
+    emergencyContactsFromDpd: scope.emergencyContactsFromDpd, restUnder: day.rest ? day.activationId : undefined,
+  }, (core) => {
+    if (mayAct(core, set)) return true;
+    // Screened out: it plans nothing today, and may rest from tomorrow on.
+    const r = day.rest ? restOf(core, set) : null;
+    if (r) rest.push(r);
+    return false;
+  }, loading);
   const gather = lap();
-  const evaluated = facts.length + screenedOut;
-  const { rows, idle } = planChunk(facts, set, judge);
+  const evaluated = facts.length + screenedOut + atRest;
+  const planned = planChunk(facts, set, judge, { rest: day.rest });
+  const { rows, idle } = planned;
+  rest.push(...planned.rest);
   if (screenedOut > 0) idle[SCREENED_OUT] = screenedOut;
+  if (atRest > 0) idle[AT_REST] = atRest;
   const plan = lap();
   // Nothing of the facts is used past this point, so they are not kept alive across the persist.
-  const planned = await persistActions(trx, rows);
-  const counts: ChunkCounts = { accounts, evaluated, planned, idle, timings: { refresh, gather, plan, persist: lap() } };
+  // The rest of every account evaluated is recorded here, after its actions: their insert need not end
+  // its marks (migrations/0035_account_rest.sql), as an insert by any other writer does.
+  if (day.rest) await sql`SELECT set_config('overdue.cycle_keeps_rest', 'on', true)`.execute(trx);
+  const persisted = await persistActions(trx, rows);
+  await persistRest(trx, asOf, day.activationId, rest);
+  const counts: ChunkCounts = { accounts, evaluated, planned: persisted, idle, timings: { refresh, gather, plan, persist: lap() } };
   await sql`
     UPDATE cycle_chunks SET status = 'done', worker = ${worker}, accounts = ${accounts},
-           planned = ${planned.reduce((n, p) => n + p.count, 0)}, finished_at = now(), counts = ${JSON.stringify(counts)}::jsonb
+           planned = ${persisted.reduce((n, p) => n + p.count, 0)}, finished_at = now(), counts = ${JSON.stringify(counts)}::jsonb
     WHERE as_of = ${asOf} AND chunk_no = ${chunk.chunk_no}`.execute(trx);
   return counts;
 }
@@ -241,14 +294,14 @@ export interface WorkerTotals {
  * until none is left; then waits for the chunks other workers hold, and takes over any whose worker died.
  */
 export async function workChunks(
-  database: Database, asOf: string, set: ActiveStrategySet, name: string, judge?: ContactJudge, log?: (line: string) => void,
+  database: Database, day: CycleDay, name: string, judge?: ContactJudge, log?: (line: string) => void,
 ): Promise<WorkerTotals> {
   const totals: WorkerTotals = { chunks: 0, accounts: 0, evaluated: 0, newActions: 0 };
   let last: ChunkCounts | null = null;
   let waitForOthers = false;
   for (;;) {
     const loading = contactFactsLoading(last);
-    const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, asOf, set, name, judge, loading, waitForOthers));
+    const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, day, name, judge, loading, waitForOthers));
     if (!counts) {
       // Nothing free to claim: every chunk is done, or other workers hold the rest. The next claim
       // queues behind them (claimChunk), and finds none once they are all done.
@@ -284,6 +337,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const active = await loadActiveSet(database.db);
   if (!active) throw new Error('no active strategy set: activate one first with `overdue strategy activate strategies/`');
   const { set, activationId } = active;
+  const day: CycleDay = { asOf: options.asOf, set, activationId, rest: options.rest ?? true };
   await layOutCycle(database, options.asOf, activationId, options.chunkBorrowers ?? DEFAULT_CHUNK_BORROWERS);
 
   const workers = Math.max(1, options.workers ?? Math.min(2, database.concurrency));
@@ -293,9 +347,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const threads = workerThreadsFor(database, workers, deps);
   if (!threads) await discardPrestartedWorkerThreads();
   const others = threads
-    ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, name: nameOf(i + 1) }, deps.log))
-    : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, options.asOf, set, nameOf(i + 1), deps.judge, deps.log));
-  const working = [workChunks(database, options.asOf, set, nameOf(0), deps.judge, deps.log), ...others];
+    ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, rest: day.rest, name: nameOf(i + 1) }, deps.log))
+    : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, day, nameOf(i + 1), deps.judge, deps.log));
+  const working = [workChunks(database, day, nameOf(0), deps.judge, deps.log), ...others];
   // Once one worker finds no chunk left, the others are on their last ones: the statistics of the
   // states are refreshed meanwhile, on the core that worker no longer uses, if the day wrote enough of
   // them to make the old ones mislead (the last chunks' rows, unseen yet, do not change the picture).

@@ -13,6 +13,8 @@ export interface WorkerThreadData {
   url: string;
   asOf: string;
   activationId: number;
+  /** CycleOptions.rest. */
+  rest: boolean;
   name: string;
 }
 
@@ -92,7 +94,7 @@ async function work(data: WorkerThreadData, port: NonNullable<typeof parentPort>
     if (active?.activationId !== data.activationId) {
       throw new Error(`the active strategy set changed during the cycle (laid out with activation ${data.activationId}, now ${active?.activationId ?? 'none'})`);
     }
-    totals = await workChunks(database, data.asOf, active.set, data.name, undefined, (line) => port.postMessage({ log: line }));
+    totals = await workChunks(database, { asOf: data.asOf, set: active.set, activationId: data.activationId, rest: data.rest }, data.name, undefined, (line) => port.postMessage({ log: line }));
   } finally {
     await database.close();
   }

@@ -1,0 +1,75 @@
+// How long an account can rest: the days after today on which, time alone moving its facts, no step of
+// the active strategies can act (the screen, core/screen.ts, says no on each). The cycle records the
+// first day one may act (the account_rest table) and skips the account until then without loading its
+// facts; any write to what the screen reads ends the mark (migrations/0035_account_rest.sql).
+//
+// Time alone moves a stored state in one of two ways (delinquency/store.ts): it holds as stored (an
+// account with nothing late: DPD 0 until its recheck day, when the refresh rewrites it), or it is
+// carried forward (something late unpaid: the DPD counts from the oldest unpaid due date, the bucket
+// and the late fees follow, until the refresh rewrites it). Everything else the screen reads stays as
+// it is until someone writes it: the step history, the promises, the borrower, the loan. On a later
+// day the view therefore has the date and DPD moved, and leaves the bucket and the outstanding amount
+// open (checks reading them count as possibly met).
+import { addDays } from '../../platform/core/calendar.ts';
+import type { AccountFacts } from './facts.ts';
+import type { ActiveStrategySet } from './compile.ts';
+import { mayAct, type AccountCoreFacts } from './screen.ts';
+
+/** How far ahead the cycle looks for the first day a step may act. */
+export const REST_HORIZON_DAYS = 14;
+
+/** An action on record for the account today, as tomorrow's step history will read it. */
+export interface ActionOnRecord {
+  strategyId: string;
+  stepId: string;
+  party: string;
+  channel: string | null;
+  /** Cancelled and blocked actions leave no trace in the step history. */
+  counts: boolean;
+}
+
+/**
+ * The account's facts once today's actions are on record, as the next day's gather reads them: each
+ * step that acted has fired today (one more day in the current episode), and a contact to the borrower
+ * through a channel is the last contact.
+ */
+export function factsAfter<T extends AccountCoreFacts>(facts: T, actions: readonly ActionOnRecord[]): T {
+  if (!actions.some((a) => a.counts)) return facts;
+  const { asOf, delinquentSince } = facts;
+  const stepHistory: AccountFacts['stepHistory'] = { ...facts.stepHistory };
+  let lastContactOn = facts.lastContactOn;
+  for (const action of actions) {
+    if (!action.counts) continue;
+    const key = `${action.strategyId}/${action.stepId}`;
+    const before = stepHistory[key];
+    if (before?.lastFiredOn !== asOf) {
+      const inEpisode = delinquentSince !== null && asOf >= delinquentSince;
+      stepHistory[key] = { lastFiredOn: asOf, timesInEpisode: (before?.timesInEpisode ?? 0) + (inEpisode ? 1 : 0) };
+    }
+    if (action.party === 'borrower' && action.channel !== null) lastContactOn = asOf;
+  }
+  return { ...facts, stepHistory, lastContactOn };
+}
+
+/** The account's facts on the day `days` after asOf, time alone moving them (see above). */
+export function factsAhead<T extends AccountCoreFacts>(facts: T, days: number): T {
+  return { ...facts, asOf: addDays(facts.asOf, days), dpd: facts.dpd > 0 ? facts.dpd + days : 0 };
+}
+
+/**
+ * Days from asOf to the first later day on which a step may act, time alone moving the facts; past
+ * the horizon when none within it. 1: it may act tomorrow, no rest. An account with events in its
+ * facts is not judged (0): they leave the look-back with time, and the cycle evaluates such accounts
+ * every day anyway.
+ */
+export function daysUntilActive(facts: AccountCoreFacts, set: ActiveStrategySet, horizon = REST_HORIZON_DAYS): number {
+  if (facts.events.length > 0) return 0;
+  // One copy, moved a day at a time (factsAhead, without a new object per day).
+  const ahead = { ...facts };
+  for (let days = 1; days <= horizon; days++) {
+    ahead.asOf = addDays(facts.asOf, days);
+    ahead.dpd = facts.dpd > 0 ? facts.dpd + days : 0;
+    if (mayAct(ahead, set, true)) return days;
+  }
+  return horizon + 1;
+}

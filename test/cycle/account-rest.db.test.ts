@@ -1,0 +1,61 @@
+// The marks of accounts at rest (migrations/0035_account_rest.sql): any write to what the screen reads
+// ends them, by loan where the table is keyed by loan, by borrower otherwise, whoever writes; the daily
+// cycle's own action inserts alone leave them (it records the rest of those accounts itself).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../src/platform/db/types.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { seedWithShippedStrategies } from '../support/cycle.ts';
+
+const AS_OF = '2026-03-16';
+
+test('every write to an account\'s state, loan, borrower, product, promises, events or actions ends its rest', { timeout: 120_000 }, async () => {
+  const database = await openTestDatabase();
+  const { db } = database;
+  try {
+    await seedWithShippedStrategies(db, { accounts: 60, seed: 3, asOf: AS_OF });
+    await sql`INSERT INTO account_states (borrower_id, loan_id, as_of, dpd, bucket, overdue_minor, outstanding_minor, late_fee_minor, next_due_minor, episodes, is_repeat, grace_days, ledger_version, terms_version)
+      SELECT borrower_id, loan_id, ${AS_OF}::date, 0, 'M0', 0, 0, 0, 0, 0, false, 0, 0, 0 FROM loans`.execute(db);
+    const loans = (await sql<{ borrower_id: number; loan_id: number; product_id: string }>`SELECT borrower_id, loan_id, product_id FROM loans ORDER BY loan_id`.execute(db)).rows;
+    assert.ok(loans.length >= 20);
+    const markAll = () => sql`INSERT INTO account_rest (borrower_id, loan_id, until, activation_id)
+      SELECT borrower_id, loan_id, ${AS_OF}::date + 5, 1 FROM loans ON CONFLICT DO NOTHING`.execute(db);
+    const marked = async () => (await sql<{ loan_id: number }>`SELECT loan_id FROM account_rest ORDER BY loan_id`.execute(db)).rows.map((r) => r.loan_id);
+    const all = loans.map((l) => l.loan_id);
+    /** After the write, exactly the given loans have lost their marks. */
+    const ends = async (what: string, write: (trx: Kysely<DB>) => Promise<unknown>, loansEnded: number[]) => {
+      await markAll();
+      assert.deepEqual(await marked(), all, `${what}: every loan marked before`);
+      await write(db);
+      assert.deepEqual(await marked(), all.filter((id) => !loansEnded.includes(id)), what);
+    };
+    const [a, b, c] = loans;
+    const ofBorrower = (borrowerId: number) => loans.filter((l) => l.borrower_id === borrowerId).map((l) => l.loan_id);
+
+    await ends('state rewritten', () => sql`UPDATE account_states SET dpd = 1 WHERE loan_id = ${a.loan_id}`.execute(db), [a.loan_id]);
+    await ends('state deleted', () => sql`DELETE FROM account_states WHERE loan_id = ${b.loan_id}`.execute(db), [b.loan_id]);
+    await ends('loan updated', () => sql`UPDATE loans SET updated_at = now() WHERE loan_id = ${c.loan_id}`.execute(db), [c.loan_id]);
+    await ends('borrower updated', () => sql`UPDATE borrowers SET risk_band = 'high' WHERE borrower_id = ${a.borrower_id}`.execute(db), ofBorrower(a.borrower_id));
+    await ends('promise made', () => sql`INSERT INTO promises (borrower_id, loan_id, amount_minor, promised_on, due_on)
+      VALUES (${b.borrower_id}, ${b.loan_id}, 100, ${AS_OF}, ${AS_OF})`.execute(db), [b.loan_id]);
+    await ends('promise broken', () => sql`UPDATE promises SET status = 'broken' WHERE loan_id = ${b.loan_id}`.execute(db), [b.loan_id]);
+    await ends('event on a loan', () => sql`INSERT INTO account_events (borrower_id, loan_id, kind, occurred_on)
+      VALUES (${c.borrower_id}, ${c.loan_id}, 'contact_bounced', ${AS_OF})`.execute(db), ofBorrower(c.borrower_id));
+    const action = (loan: typeof a, key: string) => sql`INSERT INTO actions (borrower_id, loan_id, idempotency_key, as_of, kind, party, strategy_id, strategy_version, arm, segment_id, step_id, status, reason, payload)
+      VALUES (${loan.borrower_id}, ${loan.loan_id}, ${key}, ${AS_OF}, 'call_task', 'borrower', 's', 1, 'champion', 'g', 'st', 'planned', '{}', '{}')`;
+    await ends('action inserted by another writer', () => action(a, 'manual-1').execute(db), [a.loan_id]);
+    await ends('action blocked', () => sql`UPDATE actions SET status = 'blocked' WHERE idempotency_key = 'manual-1'`.execute(db), [a.loan_id]);
+    await ends('action inserted by the cycle', () => db.transaction().execute(async (trx) => {
+      await sql`SELECT set_config('overdue.cycle_keeps_rest', 'on', true)`.execute(trx);
+      await action(b, 'cycle-1').execute(trx);
+    }), []);
+    await ends('the same setting does not outlive its transaction', () => action(b, 'manual-2').execute(db), [b.loan_id]);
+    const product = loans[0].product_id;
+    await ends('product terms changed', () => sql`UPDATE products SET grace_days = grace_days + 1 WHERE id = ${product}`.execute(db),
+      loans.filter((l) => l.product_id === product).map((l) => l.loan_id));
+    await ends('actions truncated', () => sql`TRUNCATE outbox, actions`.execute(db), all);
+  } finally {
+    await database.close();
+  }
+});
