@@ -146,7 +146,7 @@ async function floorInsert(database: Database, day: string): Promise<{ ms: numbe
     CREATE TABLE bench_floor_actions (LIKE actions INCLUDING ALL)`);
   await database.runScript('VACUUM ANALYZE bench_floor_source');
   const [, ms] = await timed(() => database.runScript(`
-    BEGIN; SET LOCAL overdue.cycle_keeps_rest = on; INSERT INTO actions (${columns}) SELECT ${copied} FROM bench_floor_source; ROLLBACK`));
+    BEGIN; SET LOCAL overdue.cycle_chunk = rest; INSERT INTO actions (${columns}) SELECT ${copied} FROM bench_floor_source; ROLLBACK`));
   const [, emptyTableMs] = await timed(() => database.runScript(`
     INSERT INTO bench_floor_actions (${columns}) SELECT ${columns} FROM bench_floor_source`));
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bench_floor_actions`.execute(database.db);
@@ -270,7 +270,7 @@ async function layOutHistory(database: Database, source: string): Promise<void> 
   // actions before the last one only add days fired in the episode (holding steps back longer, never
   // less) and move no step's last firing or the last contact, so every day of rest still holds.
   const [, ms] = await timed(() => database.runScript(`
-    BEGIN; SET LOCAL overdue.cycle_keeps_rest = on;
+    BEGIN; SET LOCAL overdue.cycle_chunk = rest;
     INSERT INTO actions (${ACTION_COLUMNS.join(', ')})
     SELECT ${copied}
     FROM actions, generate_series(1, ${HISTORY_DAYS}) AS n WHERE as_of = DATE '${source}'; COMMIT`));

@@ -21,14 +21,17 @@ CREATE FUNCTION account_rest_ends() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   borrowers bigint[];
   loans bigint[];
+  chunk text;
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM account_rest;
     RETURN NULL;
   END IF;
-  -- The daily cycle records the rest of every account it plans actions for itself, after inserting
-  -- them (it says so for its transaction): its inserts end nothing.
-  IF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'actions' AND current_setting('overdue.cycle_keeps_rest', true) = 'on' THEN
+  -- A chunk of the daily cycle says so for its transaction (overdue.cycle_chunk): 'rest' when it records
+  -- the rest of every account it evaluates itself, after inserting their actions (its inserts then end
+  -- nothing), 'full' when it does not.
+  chunk := current_setting('overdue.cycle_chunk', true);
+  IF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'actions' AND chunk = 'rest' THEN
     RETURN NULL;
   END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
@@ -46,6 +49,19 @@ BEGIN
       INTO borrowers, loans FROM new_rows;
     END IF;
   END IF;
+  -- A cycle may be evaluating these accounts right now from the facts as they were before this write,
+  -- and record their rest after it: wait for the chunks that hold them (locked by their cycle until it
+  -- commits), so the delete below sees what they record; a chunk not claimed yet waits for this
+  -- transaction instead, and is then evaluated with this write. The shared lock keeps a day from being
+  -- laid out in chunks meanwhile (cycle_layout_lock, taken by the layout), which would otherwise let a
+  -- cycle claim a chunk no trigger has seen.
+  -- A chunk's own writes (its refresh) need not wait: it records the rest of its accounts after them.
+  IF coalesce(chunk, '') NOT IN ('rest', 'full') THEN
+    PERFORM pg_advisory_xact_lock_shared(hashtext('overdue.cycle_layout'));
+    PERFORM 1 FROM cycle_chunks c
+    WHERE c.status = 'pending' AND EXISTS (SELECT 1 FROM unnest(borrowers) AS b(id) WHERE b.id >= c.lo_borrower_id AND b.id < c.hi_borrower_id)
+    FOR KEY SHARE OF c;
+  END IF;
   IF TG_ARGV[0] = 'borrower' THEN
     DELETE FROM account_rest WHERE borrower_id = ANY (borrowers);
   ELSE
@@ -55,9 +71,15 @@ BEGIN
 END
 $$;
 
+-- The chunks of a day a cycle is still working on (the triggers above look for those of the borrowers written).
+CREATE INDEX cycle_chunks_pending ON cycle_chunks (lo_borrower_id) WHERE status = 'pending';
+
 -- A product's terms or jurisdiction change: the marks of its loans end.
 CREATE FUNCTION account_rest_ends_for_products() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- As above: wait for the chunks in progress (any of them may hold loans of the product).
+  PERFORM pg_advisory_xact_lock_shared(hashtext('overdue.cycle_layout'));
+  PERFORM 1 FROM cycle_chunks c WHERE c.status = 'pending' FOR KEY SHARE OF c;
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM account_rest;
   ELSE

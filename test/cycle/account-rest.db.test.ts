@@ -1,11 +1,16 @@
 // The marks of accounts at rest (migrations/0035_account_rest.sql): any write to what the screen reads
 // ends them, by loan where the table is keyed by loan, by borrower otherwise, whoever writes; the daily
-// cycle's own action inserts alone leave them (it records the rest of those accounts itself).
+// cycle's own action inserts alone leave them (it records the rest of those accounts itself). A write
+// while a cycle evaluates the account waits for it, so the rest recorded from the facts before the
+// write ends too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../src/platform/db/types.ts';
-import { openTestDatabase } from '../support/database.ts';
+import pg from 'pg';
+import { openTestDatabase, serverUrl } from '../support/database.ts';
+import { loadActiveSet } from '../../src/strategy/index.ts';
+import { layOutCycle } from '../../src/strategy/cycle/run-cycle.ts';
 import { seedWithShippedStrategies } from '../support/cycle.ts';
 
 const AS_OF = '2026-03-16';
@@ -47,7 +52,7 @@ test('every write to an account\'s state, loan, borrower, product, promises, eve
     await ends('action inserted by another writer', () => action(a, 'manual-1').execute(db), [a.loan_id]);
     await ends('action blocked', () => sql`UPDATE actions SET status = 'blocked' WHERE idempotency_key = 'manual-1'`.execute(db), [a.loan_id]);
     await ends('action inserted by the cycle', () => db.transaction().execute(async (trx) => {
-      await sql`SELECT set_config('overdue.cycle_keeps_rest', 'on', true)`.execute(trx);
+      await sql`SELECT set_config('overdue.cycle_chunk', 'rest', true)`.execute(trx);
       await action(b, 'cycle-1').execute(trx);
     }), []);
     await ends('the same setting does not outlive its transaction', () => action(b, 'manual-2').execute(db), [b.loan_id]);
@@ -56,6 +61,52 @@ test('every write to an account\'s state, loan, borrower, product, promises, eve
       loans.filter((l) => l.product_id === product).map((l) => l.loan_id));
     await ends('actions truncated', () => sql`TRUNCATE outbox, actions`.execute(db), all);
   } finally {
+    await database.close();
+  }
+});
+
+test('a write while a cycle evaluates the account waits for its chunk, then ends the rest it recorded', { skip: !serverUrl && 'needs two connections at once', timeout: 120_000 }, async () => {
+  const database = await openTestDatabase();
+  const clients: pg.Client[] = [];
+  const client = async () => {
+    const c = new pg.Client({ connectionString: database.url });
+    await c.connect();
+    clients.push(c);
+    return c;
+  };
+  try {
+    await seedWithShippedStrategies(database.db, { accounts: 40, seed: 4, asOf: AS_OF });
+    const active = await loadActiveSet(database.db);
+    assert.ok(active);
+    await layOutCycle(database, AS_OF, active.activationId, 1_000_000);
+    const [cycle, writer] = [await client(), await client()];
+    const { rows: [loan] } = await cycle.query<{ borrower_id: string; loan_id: string }>('SELECT borrower_id, loan_id FROM loans ORDER BY loan_id LIMIT 1');
+    const marks = async () => Number((await database.db.selectFrom('account_rest').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const waiting = async () => (await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE borrowers%'`.execute(database.db)).rows[0].n;
+
+    // The cycle holds the chunk and evaluates from the facts before the write; the write waits for it.
+    await cycle.query('BEGIN');
+    await cycle.query(`SELECT 1 FROM cycle_chunks WHERE as_of = $1 AND status = 'pending' FOR UPDATE`, [AS_OF]);
+    await cycle.query(`SELECT set_config('overdue.cycle_chunk', 'rest', true)`);
+    const write = writer.query(`UPDATE borrowers SET risk_band = 'high' WHERE borrower_id = $1`, [loan.borrower_id]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await waiting(), 1, 'the write waits for the chunk in progress');
+    await cycle.query(`INSERT INTO account_rest VALUES ($1, $2, $3::date + 5, $4)`, [loan.borrower_id, loan.loan_id, AS_OF, active.activationId]);
+    await cycle.query('COMMIT');
+    await write;
+    assert.equal(await marks(), 0, 'the rest recorded from the facts before the write ended with it');
+
+    // The write comes first: the chunk cannot be claimed until the write is committed.
+    await writer.query('BEGIN');
+    await writer.query(`UPDATE borrowers SET risk_band = 'low' WHERE borrower_id = $1`, [loan.borrower_id]);
+    const skipped = await cycle.query(`SELECT chunk_no FROM cycle_chunks WHERE as_of = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`, [AS_OF]);
+    assert.equal(skipped.rows.length, 0, 'the chunk is not free while the write is in flight');
+    await writer.query('COMMIT');
+    const claimed = await cycle.query(`SELECT chunk_no FROM cycle_chunks WHERE as_of = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`, [AS_OF]);
+    assert.equal(claimed.rows.length, 1, 'then it is');
+  } finally {
+    for (const c of clients) await c.end();
     await database.close();
   }
 });

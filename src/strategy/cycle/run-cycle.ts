@@ -175,6 +175,9 @@ export async function layOutCycle(database: Database, asOf: string, activationId
   const { lo, hi } = await borrowerIdSpan(db);
   const count = Math.max(1, Math.ceil((hi - lo) / chunkBorrowers));
   await db.transaction().execute(async (trx) => {
+    // After the writes in flight whose triggers found no chunk of the day yet, and before any that
+    // come next: those look for the day's chunks in progress (migrations/0035_account_rest.sql).
+    await sql`SELECT pg_advisory_xact_lock(hashtext('overdue.cycle_layout'))`.execute(trx);
     const created = await sql`
       INSERT INTO cycle_runs (as_of, activation_id, chunk_count, lo_borrower_id, hi_borrower_id)
       VALUES (${asOf}, ${activationId}, ${count}, ${lo}, ${hi}) ON CONFLICT (as_of) DO NOTHING RETURNING as_of`.execute(trx);
@@ -211,6 +214,9 @@ async function processNextChunk(
   const { asOf, set } = day;
   const chunk = await claimChunk(trx, asOf, waitForOthers);
   if (!chunk) return null;
+  // The chunk's writes need not wait for chunks in progress, and with rest its action inserts end no
+  // marks: it records the rest of every account it evaluates itself, after them (migrations/0035).
+  await sql`SELECT set_config('overdue.cycle_chunk', ${day.rest ? 'rest' : 'full'}, true)`.execute(trx);
   let mark = performance.now();
   const lap = () => {
     const t = performance.now();
@@ -241,9 +247,6 @@ async function processNextChunk(
   if (atRest > 0) idle[AT_REST] = atRest;
   const plan = lap();
   // Nothing of the facts is used past this point, so they are not kept alive across the persist.
-  // The rest of every account evaluated is recorded here, after its actions: their insert need not end
-  // its marks (migrations/0035_account_rest.sql), as an insert by any other writer does.
-  if (day.rest) await sql`SELECT set_config('overdue.cycle_keeps_rest', 'on', true)`.execute(trx);
   const persisted = await persistActions(trx, rows);
   await persistRest(trx, asOf, day.activationId, rest);
   const counts: ChunkCounts = { accounts, evaluated, planned: persisted, idle, timings: { refresh, gather, plan, persist: lap() } };
