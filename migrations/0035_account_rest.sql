@@ -3,8 +3,9 @@
 -- records that day here, and the cycles before it skip the account without loading its facts. A mark
 -- holds only under the strategy activation it was computed for, only while the account has no event
 -- in the events look-back, and only while nothing the screen reads changes: any write to the
--- account's state, loan, borrower, product, promises, events or actions ends the marks of its
--- borrower (the triggers below), whoever the writer is; the next cycle then evaluates it in full.
+-- account's state, loan, borrower, product, promises, events or actions ends its mark (the triggers
+-- below; a borrower's or a borrower-level event's, those of all its loans), whoever the writer is; the
+-- next cycle then evaluates it in full.
 CREATE TABLE account_rest (
   borrower_id        bigint NOT NULL,
   loan_id            bigint NOT NULL,
@@ -52,9 +53,9 @@ BEGIN
   -- A cycle may be evaluating these accounts right now from the facts as they were before this write,
   -- and record their rest after it: wait for the chunks that hold them (locked by their cycle until it
   -- commits), so the delete below sees what they record; a chunk not claimed yet waits for this
-  -- transaction instead, and is then evaluated with this write. The shared lock keeps a day from being
-  -- laid out in chunks meanwhile (cycle_layout_lock, taken by the layout), which would otherwise let a
-  -- cycle claim a chunk no trigger has seen.
+  -- transaction instead, and is then evaluated with this write. The shared advisory lock keeps a day
+  -- from being laid out in chunks meanwhile (the layout takes it exclusively: layOutCycle), which would
+  -- otherwise let a cycle claim a chunk no trigger has seen.
   -- A chunk's own writes (its refresh) need not wait: it records the rest of its accounts after them.
   IF coalesce(chunk, '') NOT IN ('rest', 'full') THEN
     PERFORM pg_advisory_xact_lock_shared(hashtext('overdue.cycle_layout'));

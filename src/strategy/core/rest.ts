@@ -51,9 +51,16 @@ export function factsAfter<T extends AccountCoreFacts>(facts: T, actions: readon
   return { ...facts, stepHistory, lastContactOn };
 }
 
+/** Moves a copy of the facts (`into`) to the day `days` after asOf of `from`, time alone moving them (see above). */
+function moveAhead<T extends AccountCoreFacts>(into: T, from: AccountCoreFacts, days: number): T {
+  into.asOf = addDays(from.asOf, days);
+  into.dpd = from.dpd > 0 ? from.dpd + days : 0;
+  return into;
+}
+
 /** The account's facts on the day `days` after asOf, time alone moving them (see above). */
 export function factsAhead<T extends AccountCoreFacts>(facts: T, days: number): T {
-  return { ...facts, asOf: addDays(facts.asOf, days), dpd: facts.dpd > 0 ? facts.dpd + days : 0 };
+  return moveAhead({ ...facts }, facts, days);
 }
 
 /**
@@ -64,12 +71,22 @@ export function factsAhead<T extends AccountCoreFacts>(facts: T, days: number): 
  */
 export function daysUntilActive(facts: AccountCoreFacts, set: ActiveStrategySet, horizon = REST_HORIZON_DAYS): number {
   if (facts.events.length > 0) return 0;
-  // One copy, moved a day at a time (factsAhead, without a new object per day).
+  // One copy, moved a day at a time, not a new object per day.
   const ahead = { ...facts };
-  for (let days = 1; days <= horizon; days++) {
-    ahead.asOf = addDays(facts.asOf, days);
-    ahead.dpd = facts.dpd > 0 ? facts.dpd + days : 0;
-    if (mayAct(ahead, set, true)) return days;
-  }
+  for (let days = 1; days <= horizon; days++) if (mayAct(moveAhead(ahead, facts, days), set, true)) return days;
   return horizon + 1;
+}
+
+/** An account the cycle skips until the day a step may act again. */
+export interface AccountRest {
+  borrowerId: number;
+  loanId: number;
+  /** Days after asOf: the first day a step may act (2 or more: tomorrow at least is skipped). */
+  days: number;
+}
+
+/** The rest an account's facts allow, if it skips one day at least. */
+export function restOf(facts: AccountCoreFacts, set: ActiveStrategySet): AccountRest | null {
+  const days = daysUntilActive(facts, set);
+  return days >= 2 ? { borrowerId: facts.borrowerId, loanId: facts.loanId, days } : null;
 }

@@ -2,16 +2,9 @@
 // accounts it evaluated that may rest, read by explain.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
+import type { AccountRest } from '../core/rest.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
-
-/** An account the cycle skips until the day a step may act again. */
-export interface AccountRest {
-  borrowerId: number;
-  loanId: number;
-  /** Days after asOf: the first day a step may act (2 or more: tomorrow at least is skipped). */
-  days: number;
-}
 
 /** Records the rest of the accounts evaluated on asOf under the activation, replacing their earlier marks. */
 export async function persistRest(db: Executor, asOf: string, activationId: number, rest: readonly AccountRest[]): Promise<void> {

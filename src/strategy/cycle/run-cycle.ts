@@ -14,12 +14,12 @@ import { judgePlannedContacts, type ContactJudge, type ContactToJudge } from '..
 import type { AccountFacts } from '../core/facts.ts';
 import type { ActiveStrategySet, PlannedAction } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
-import { mayAct, type AccountCoreFacts } from '../core/screen.ts';
-import { daysUntilActive, factsAfter, type ActionOnRecord } from '../core/rest.ts';
+import { mayAct } from '../core/screen.ts';
+import { factsAfter, restOf, type AccountRest, type ActionOnRecord } from '../core/rest.ts';
 import { loadActiveSet } from '../strategy-store.ts';
 import { gatherScreenedFacts, type ContactFactsLoading } from './gather-facts.ts';
 import { persistActions, statusOf, type ActionToPersist, type PersistCount } from './persist-actions.ts';
-import { persistRest, type AccountRest } from './account-rest.ts';
+import { persistRest } from './account-rest.ts';
 import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
@@ -102,12 +102,6 @@ export interface CycleReport {
   total: { accounts: number; evaluated: number; actions: number; byStep: PersistCount[]; idle: Record<string, number>; timings: PhaseTimings };
   finished: boolean;
   elapsedMs: number;
-}
-
-/** The rest an account's facts allow, if it skips one day at least. */
-export function restOf(facts: AccountCoreFacts, set: ActiveStrategySet): AccountRest | null {
-  const days = daysUntilActive(facts, set);
-  return days >= 2 ? { borrowerId: facts.borrowerId, loanId: facts.loanId, days } : null;
 }
 
 /**
