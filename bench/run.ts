@@ -240,16 +240,17 @@ async function checkCycle(database: Database, report: CycleJson, day: string): P
 }
 
 /**
- * The portfolio's tables and indexes read once, untimed, into the operating system's cache before the
- * first day (pg_prewarm in read mode), as on a database that serves the portfolio every day: the floor
- * and the cycle both start from there, neither pays for a cold cache (a server just started reads its
- * first day's facts from disk; up to 2 s more for the cycle).
+ * The portfolio's tables and indexes read once, untimed, into the server's shared buffers before the
+ * first day (pg_prewarm), as on a database that serves the portfolio every day and holds it in memory
+ * (scripts/pg-server.sh sizes the buffers at a quarter of the machine's memory): the floor and the
+ * cycle both start from there, neither pays for a cold cache (a server just started reads its first
+ * day's facts from disk, or from the operating system's cache; up to 2 s more for the cycle).
  */
 async function warmUp(database: Database): Promise<void> {
   try {
     await database.runScript('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
     await database.runScript(`
-      SELECT pg_prewarm(c.oid, 'read') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      SELECT pg_prewarm(c.oid, 'buffer') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')`);
   } catch (error) {
     say(`  (no warm-up: ${(error as Error).message})`);
@@ -393,8 +394,8 @@ const started = new Date();
 say(`Overdue benchmarks, ${started.toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`);
 const server = only === 'embedded' ? null : startServer();
 try {
-  const pgVersion = server ? execFileSync('psql', [server.url, '-Atc', 'SHOW server_version'], { encoding: 'utf8' }).trim() : '-';
-  if (server) say(`PostgreSQL ${pgVersion} on 127.0.0.1 (throw-away server from scripts/pg-server.sh: fsync off, shared_buffers 1GB)`);
+  const show = (setting: string) => execFileSync('psql', [server!.url, '-Atc', `SHOW ${setting}`], { encoding: 'utf8' }).trim();
+  if (server) say(`PostgreSQL ${show('server_version')} on 127.0.0.1 (throw-away server from scripts/pg-server.sh: fsync off, shared_buffers ${show('shared_buffers')})`);
   mkdirSync(`${ROOT}.bench-data`, { recursive: true });
   const embeddedDir = `${ROOT}.bench-data/embedded-${EMBEDDED_ACCOUNTS}-s${SEED}-${AS_OF}`;
   const openEmbedded = () => openDatabase({ dataDir: embeddedDir });

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { openTestDatabase, serverUrl } from '../support/database.ts';
 import { loadActiveSet } from '../../src/strategy/index.ts';
 import { layOutCycle } from '../../src/strategy/cycle/run-cycle.ts';
+import { endRest } from '../../src/strategy/cycle/account-rest.ts';
 import { seedWithShippedStrategies } from '../support/cycle.ts';
 
 const AS_OF = '2026-03-16';
@@ -56,6 +57,16 @@ test('every write to an account\'s state, loan, borrower, product, promises, eve
       await action(b, 'cycle-1').execute(trx);
     }), []);
     await ends('the same setting does not outlive its transaction', () => action(b, 'manual-2').execute(db), [b.loan_id]);
+    // A chunk that records no rest: its inserts end nothing, it ends the marks of the accounts it acted on.
+    await ends('action inserted by a cycle that records no rest', () => db.transaction().execute(async (trx) => {
+      await sql`SELECT set_config('overdue.cycle_chunk', 'full', true)`.execute(trx);
+      await action(c, 'cycle-2').execute(trx);
+      await action(c, 'cycle-3').execute(trx);
+      await endRest(trx, [{ borrowerId: c.borrower_id, loanId: c.loan_id }, { borrowerId: c.borrower_id, loanId: c.loan_id }]);
+    }), [c.loan_id]);
+    await ends('several actions inserted at once by another writer', () => sql`INSERT INTO actions (borrower_id, loan_id, idempotency_key, as_of, kind, party, strategy_id, strategy_version, arm, segment_id, step_id, status, reason, payload)
+      SELECT borrower_id, loan_id, 'bulk-' || loan_id, ${AS_OF}, 'call_task', 'borrower', 's', 1, 'champion', 'g', 'st', 'planned', '{}', '{}'
+      FROM loans WHERE loan_id IN (${a.loan_id}, ${c.loan_id})`.execute(db), [a.loan_id, c.loan_id]);
     const product = loans[0].product_id;
     await ends('product terms changed', () => sql`UPDATE products SET grace_days = grace_days + 1 WHERE id = ${product}`.execute(db),
       loans.filter((l) => l.product_id === product).map((l) => l.loan_id));
@@ -82,8 +93,8 @@ test('a write while a cycle evaluates the account waits for its chunk, then ends
     const [cycle, writer] = [await client(), await client()];
     const { rows: [loan] } = await cycle.query<{ borrower_id: string; loan_id: string }>('SELECT borrower_id, loan_id FROM loans ORDER BY loan_id LIMIT 1');
     const marks = async () => Number((await database.db.selectFrom('account_rest').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-    const waiting = async () => (await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE borrowers%'`.execute(database.db)).rows[0].n;
+    const waiting = async (statement = 'UPDATE borrowers') => (await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ${statement + '%'}`.execute(database.db)).rows[0].n;
 
     // The cycle holds the chunk and evaluates from the facts before the write; the write waits for it.
     await cycle.query('BEGIN');
@@ -105,6 +116,19 @@ test('a write while a cycle evaluates the account waits for its chunk, then ends
     await writer.query('COMMIT');
     const claimed = await cycle.query(`SELECT chunk_no FROM cycle_chunks WHERE as_of = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`, [AS_OF]);
     assert.equal(claimed.rows.length, 1, 'then it is');
+
+    // An action inserted by another writer (a row trigger, migrations/0036) waits for the chunk in the same way.
+    await cycle.query('BEGIN');
+    await cycle.query(`SELECT 1 FROM cycle_chunks WHERE as_of = $1 AND status = 'pending' FOR UPDATE`, [AS_OF]);
+    await cycle.query(`SELECT set_config('overdue.cycle_chunk', 'rest', true)`);
+    const inserted = writer.query(`INSERT INTO actions (borrower_id, loan_id, idempotency_key, as_of, kind, party, strategy_id, strategy_version, arm, segment_id, step_id, status, reason, payload)
+      VALUES ($1, $2, 'manual-1', $3, 'call_task', 'borrower', 's', 1, 'champion', 'g', 'st', 'planned', '{}', '{}')`, [loan.borrower_id, loan.loan_id, AS_OF]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await waiting('INSERT INTO actions'), 1, 'the insert waits for the chunk in progress');
+    await cycle.query(`INSERT INTO account_rest VALUES ($1, $2, $3::date + 5, $4)`, [loan.borrower_id, loan.loan_id, AS_OF, active.activationId]);
+    await cycle.query('COMMIT');
+    await inserted;
+    assert.equal(await marks(), 0, 'the rest recorded from the facts before the insert ended with it');
   } finally {
     for (const c of clients) await c.end();
     await database.close();

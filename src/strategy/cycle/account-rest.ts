@@ -17,6 +17,18 @@ export async function persistRest(db: Executor, asOf: string, activationId: numb
     ON CONFLICT (borrower_id, loan_id) DO UPDATE SET until = EXCLUDED.until, activation_id = EXCLUDED.activation_id`.execute(db);
 }
 
+/**
+ * Ends the marks of these accounts: a chunk that records no rest does so for the accounts it planned
+ * actions for, which its inserts do not end (migrations/0036).
+ */
+export async function endRest(db: Executor, accounts: ReadonlyArray<{ borrowerId: number; loanId: number }>): Promise<void> {
+  if (accounts.length === 0) return;
+  await sql`
+    DELETE FROM account_rest r
+    USING unnest(${accounts.map((a) => a.borrowerId)}::bigint[], ${accounts.map((a) => a.loanId)}::bigint[]) AS a(borrower_id, loan_id)
+    WHERE r.borrower_id = a.borrower_id AND r.loan_id = a.loan_id`.execute(db);
+}
+
 /** The day until which the cycle skips the loan on asOf under the activation (null: it does not). */
 export async function restUntil(db: Executor, account: { borrowerId: number; loanId: number }, asOf: string, activationId: number): Promise<string | null> {
   const r = await sql<{ until: string }>`

@@ -19,7 +19,7 @@ import { factsAfter, restOf, type AccountRest, type ActionOnRecord } from '../co
 import { loadActiveSet } from '../strategy-store.ts';
 import { gatherScreenedFacts, type ContactFactsLoading } from './gather-facts.ts';
 import { persistActions, statusOf, type ActionToPersist, type PersistCount } from './persist-actions.ts';
-import { persistRest } from './account-rest.ts';
+import { endRest, persistRest } from './account-rest.ts';
 import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
@@ -208,8 +208,9 @@ async function processNextChunk(
   const { asOf, set } = day;
   const chunk = await claimChunk(trx, asOf, waitForOthers);
   if (!chunk) return null;
-  // The chunk's writes need not wait for chunks in progress, and with rest its action inserts end no
-  // marks: it records the rest of every account it evaluates itself, after them (migrations/0035).
+  // The chunk's writes need not wait for chunks in progress, and its action inserts end no marks: with
+  // rest it records the rest of every account it evaluates itself, after them (migrations/0035), and
+  // without, it ends the marks of the accounts it acts on (migrations/0036).
   await sql`SELECT set_config('overdue.cycle_chunk', ${day.rest ? 'rest' : 'full'}, true)`.execute(trx);
   let mark = performance.now();
   const lap = () => {
@@ -242,7 +243,8 @@ async function processNextChunk(
   const plan = lap();
   // Nothing of the facts is used past this point, so they are not kept alive across the persist.
   const persisted = await persistActions(trx, rows);
-  await persistRest(trx, asOf, day.activationId, rest);
+  if (day.rest) await persistRest(trx, asOf, day.activationId, rest);
+  else await endRest(trx, rows);
   const counts: ChunkCounts = { accounts, evaluated, planned: persisted, idle, timings: { refresh, gather, plan, persist: lap() } };
   await sql`
     UPDATE cycle_chunks SET status = 'done', worker = ${worker}, accounts = ${accounts},
