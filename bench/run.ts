@@ -240,17 +240,17 @@ async function checkCycle(database: Database, report: CycleJson, day: string): P
 }
 
 /**
- * The portfolio's tables and indexes read once, untimed, into the server's shared buffers before the
- * first day (pg_prewarm), as on a database that serves the portfolio every day and holds it in memory
- * (scripts/pg-server.sh sizes the buffers at a quarter of the machine's memory): the floor and the
- * cycle both start from there, neither pays for a cold cache (a server just started reads its first
- * day's facts from disk, or from the operating system's cache; up to 2 s more for the cycle).
+ * The portfolio's tables and indexes read once, untimed, into the operating system's cache before the
+ * first day (pg_prewarm in read mode), as on a database that serves the portfolio every day: the floor
+ * and the cycle both start from there, neither pays for a cold cache (a server just started reads its
+ * first day's facts from disk; up to 2 s more for the cycle). Not into the server's shared buffers:
+ * see bench/README.md on their size.
  */
 async function warmUp(database: Database): Promise<void> {
   try {
     await database.runScript('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
     await database.runScript(`
-      SELECT pg_prewarm(c.oid, 'buffer') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      SELECT pg_prewarm(c.oid, 'read') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')`);
   } catch (error) {
     say(`  (no warm-up: ${(error as Error).message})`);

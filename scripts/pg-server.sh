@@ -13,28 +13,21 @@ case "$cmd" in
     if [ ! -f "$dir/PG_VERSION" ]; then
       mkdir -p "$dir"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
       as_pg "$bin/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    fi
-    grep -q "^include_if_exists = 'overdue.conf'" "$dir/postgresql.conf" || echo "include_if_exists = 'overdue.conf'" >> "$dir/postgresql.conf"
-    # Rewritten at every start, so a server made by an older version of this script gets them too.
-    # Shared buffers: a quarter of the machine's memory, PostgreSQL's own starting advice for a
-    # dedicated server; a portfolio's working set then stays in them from one day to the next.
-    mem_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
-    buffers_mb=$(( mem_mb / 4 < 128 ? 128 : mem_mb / 4 ))
-    cat > "$dir/overdue.conf" <<CONF
+      cat >> "$dir/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-shared_buffers = ${buffers_mb}MB
+shared_buffers = 1GB
 work_mem = 64MB
 maintenance_work_mem = 512MB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
 max_connections = 200
 CONF
-    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/overdue.conf"
+    fi
     if ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
       as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null
     fi
