@@ -65,7 +65,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 function startServer(): { url: string; stop: () => void } {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: () => undefined };
   const dir = '/tmp/overdue-bench-pg';
-  const url = execFileSync(`${ROOT}scripts/pg-server.sh`, ['start', dir, '54349'], { encoding: 'utf8' }).trim();
+  // In huge pages where the machine allows (scripts/pg-server.sh; bench/README.md says why).
+  const url = execFileSync(`${ROOT}scripts/pg-server.sh`, ['start', dir, '54349'], { encoding: 'utf8', env: { ...process.env, PG_HUGE_PAGES: '1' } }).trim();
   return { url, stop: () => execFileSync(`${ROOT}scripts/pg-server.sh`, ['stop', dir, '54349']) };
 }
 
@@ -395,7 +396,7 @@ say(`Overdue benchmarks, ${started.toISOString().slice(0, 10)}: ${cpus().length}
 const server = only === 'embedded' ? null : startServer();
 try {
   const show = (setting: string) => execFileSync('psql', [server!.url, '-Atc', `SHOW ${setting}`], { encoding: 'utf8' }).trim();
-  if (server) say(`PostgreSQL ${show('server_version')} on 127.0.0.1 (throw-away server from scripts/pg-server.sh: fsync off, shared_buffers ${show('shared_buffers')})`);
+  if (server) say(`PostgreSQL ${show('server_version')} on 127.0.0.1 (throw-away server from scripts/pg-server.sh: fsync off, shared_buffers ${show('shared_buffers')}, huge_pages ${show('huge_pages')})`);
   mkdirSync(`${ROOT}.bench-data`, { recursive: true });
   const embeddedDir = `${ROOT}.bench-data/embedded-${EMBEDDED_ACCOUNTS}-s${SEED}-${AS_OF}`;
   const openEmbedded = () => openDatabase({ dataDir: embeddedDir });

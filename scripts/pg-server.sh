@@ -29,12 +29,32 @@ max_connections = 200
 CONF
     fi
     if ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
-      as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start >/dev/null
+      options=""
+      # PG_HUGE_PAGES=1: shared memory in huge pages, reserved now if need be (as root). On a virtual
+      # machine a server process otherwise takes a page fault for every 4 kB page of shared buffers it
+      # touches first, and each new connection starts over (see bench/README.md).
+      if [ "${PG_HUGE_PAGES:-}" = 1 ]; then
+        need=$(as_pg "$bin/postgres" -D "$dir" -C shared_memory_size_in_huge_pages)
+        free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+        if [ "$free" -lt "$need" ] && [ -w /proc/sys/vm/nr_hugepages ]; then
+          echo $(( $(cat /proc/sys/vm/nr_hugepages) + need - free )) > /proc/sys/vm/nr_hugepages
+          echo $(( need - free )) > "$dir/huge_pages_reserved"   # given back on stop
+          free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+        fi
+        if [ "$free" -ge "$need" ]; then options="-c huge_pages=on"
+        else echo "pg-server: $need huge pages needed, $free free: shared memory in normal pages" >&2; fi
+      fi
+      as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null
     fi
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   stop)
     [ -f "$dir/postmaster.pid" ] && as_pg "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null || true
+    if [ -f "$dir/huge_pages_reserved" ]; then
+      pages=$(cat /proc/sys/vm/nr_hugepages); reserved=$(cat "$dir/huge_pages_reserved")
+      echo $(( pages > reserved ? pages - reserved : 0 )) > /proc/sys/vm/nr_hugepages || true
+      rm -f "$dir/huge_pages_reserved"
+    fi
     ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

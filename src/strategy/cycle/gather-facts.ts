@@ -232,14 +232,19 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
       'atRest', (SELECT count(*) FROM acc WHERE resting),
       'accounts', (SELECT doc FROM accounts_part),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_days_ago', 'episode_days'], ['episode_days'])}) FROM (
-                    SELECT x.loan_id, x.strategy_id, x.step_id, x.channel, x.party, ${asOf}::date - max(x.as_of) AS last_days_ago,
-                           array_agg(${asOf}::date - x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
-                    FROM actions x JOIN acc a ON a.borrower_id = x.borrower_id AND a.loan_id = x.loan_id AND NOT a.resting
-                    WHERE ${inRange('x.borrower_id')} AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date
-                      AND x.status NOT IN ('cancelled', 'blocked')
-                    -- In the order of the actions_history index: an index-only scan, no sort.
-                    GROUP BY x.borrower_id, x.loan_id, x.strategy_id, x.step_id, x.channel, x.party
-                    ORDER BY x.borrower_id, x.loan_id, x.strategy_id, x.step_id) q),
+                    -- Per account, through the actions_history index (an index-only scan in its order, no
+                    -- sort): only the accounts loaded are read, not those at rest beside them in the
+                    -- chunk's range, and no join has to match the up to 120 days of rows per account.
+                    SELECT a.loan_id, h.*
+                    FROM (SELECT borrower_id, loan_id, delinquent_since FROM acc WHERE NOT resting) a
+                    CROSS JOIN LATERAL (
+                      SELECT x.strategy_id, x.step_id, x.channel, x.party, ${asOf}::date - max(x.as_of) AS last_days_ago,
+                             array_agg(${asOf}::date - x.as_of) FILTER (WHERE x.as_of >= a.delinquent_since) AS episode_days
+                      FROM actions x
+                      WHERE x.borrower_id = a.borrower_id AND x.loan_id = a.loan_id
+                        AND x.as_of >= ${historySince}::date AND x.as_of <= ${asOf}::date AND x.status NOT IN ('cancelled', 'blocked')
+                      GROUP BY x.strategy_id, x.step_id, x.channel, x.party) h
+                    ORDER BY a.borrower_id, a.loan_id, h.strategy_id, h.step_id) q),
       'events', (SELECT json_build_array(${columnsOf(['loan_id', 'event_id', 'kind', 'occurred_on'])}) FROM (
                    SELECT e.loan_id, e.event_id, e.kind, e.occurred_on
                    FROM account_events e JOIN acc a ON a.borrower_id = e.borrower_id AND a.loan_id = e.loan_id AND NOT a.resting
