@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops a throw-away PostgreSQL server on 127.0.0.1 for tests and benchmarks.
-# Usage: scripts/pg-server.sh start|stop [DIR] [PORT]   (prints the connection URL on start)
+# Usage: scripts/pg-server.sh start|stop [DIR] [PORT]   (prints the connection URL on start;
+#        PG_HUGE_PAGES=1 start: shared memory in huge pages, reserved as root if need be)
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=${2:-/tmp/overdue-pg}
