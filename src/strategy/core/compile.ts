@@ -1,7 +1,7 @@
 // Turns a validated set and its strategies into the ActiveStrategySet the evaluator runs: conditions
 // compiled to checks, defaults resolved onto every step, arm boundaries in basis points, and the
 // scope (pre-due horizon, event kinds) the cycle uses to load only accounts that can fire.
-import type { AccountEventKind, AccountFlag, Channel } from './facts.ts';
+import { stepHistoryKey, type AccountEventKind, type AccountFlag, type Channel } from './facts.ts';
 import { compileConditions, readEmergencyContacts, type Check } from './conditions.ts';
 import type { ActionSpec, ChannelPreference, StepSpec, StopCondition } from './schema.ts';
 import { STOP_CONDITIONS } from './schema.ts';
@@ -174,7 +174,7 @@ export function compileStrategySet(bundle: StrategyBundle, versions: SetVersions
       if (readEmergencyContacts(checks) || actions.some((a) => a.party === 'emergency_contact')) emergencyContactsFrom(trigger.kind === 'dpd' ? trigger.min : 0);
       return {
         id: step.id,
-        historyKey: `${doc.id}/${step.id}`,
+        historyKey: stepHistoryKey(doc.id, step.id),
         trigger,
         checks,
         labels: checks.map((c) => c.label),

@@ -32,6 +32,11 @@ export interface EmergencyContactFacts {
   usable: boolean;
 }
 
+/** The key of a step in AccountFacts.stepHistory: the history of strategy `strategyId`'s step `stepId`. */
+export function stepHistoryKey(strategyId: string, stepId: string): string {
+  return `${strategyId}/${stepId}`;
+}
+
 export interface StepHistory {
   /** Last day this step planned actions for the account, and how often in the current episode. */
   lastFiredOn: string | null;
@@ -85,7 +90,7 @@ export interface AccountFacts {
   unansweredContacts: number;
   /** Events since the account's last evaluation that steps may react to, oldest first. */
   events: Array<{ eventId: number; kind: AccountEventKind; occurredOn: string }>;
-  /** Per strategy step id (`strategyId/stepId`). */
+  /** Per strategy step (stepHistoryKey). */
   stepHistory: Record<string, StepHistory>;
 }
 

@@ -11,7 +11,7 @@
 // day the view therefore has the date and DPD moved, and leaves the bucket and the outstanding amount
 // open (checks reading them count as possibly met).
 import { addDays } from '../../platform/core/calendar.ts';
-import type { AccountFacts } from './facts.ts';
+import { stepHistoryKey, type AccountFacts } from './facts.ts';
 import type { ActiveStrategySet } from './compile.ts';
 import { mayAct, type AccountCoreFacts } from './screen.ts';
 
@@ -40,7 +40,7 @@ export function factsAfter<T extends AccountCoreFacts>(facts: T, actions: readon
   let lastContactOn = facts.lastContactOn;
   for (const action of actions) {
     if (!action.counts) continue;
-    const key = `${action.strategyId}/${action.stepId}`;
+    const key = stepHistoryKey(action.strategyId, action.stepId);
     const before = stepHistory[key];
     if (before?.lastFiredOn !== asOf) {
       const inEpisode = delinquentSince !== null && asOf >= delinquentSince;

@@ -10,7 +10,7 @@ import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
 import { addDays, daysBetween, maxDate, minDate } from '../../platform/core/calendar.ts';
 import { stateOnColumns, type CarriedColumn } from '../../delinquency/index.ts';
 import {
-  CHANNELS, channelsOfMask, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
+  CHANNELS, channelsOfMask, stepHistoryKey, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
 } from '../core/facts.ts';
 import type { AccountCoreFacts } from '../core/screen.ts';
 
@@ -443,7 +443,7 @@ function stepHistoryOf(h: HistoryColumns, [start, end]: readonly [number, number
     while (j < end && h.strategy[j] === strategy && h.step[j] === step) j++;
     let last = h.lastOn[i];
     for (let k = i + 1; k < j; k++) if (h.lastOn[k] > last) last = h.lastOn[k];
-    stepHistory[`${strategy}/${step}`] = { lastFiredOn: last, timesInEpisode: distinctDays(h.episodeDaysAgo, i, j) };
+    stepHistory[stepHistoryKey(strategy, step)] = { lastFiredOn: last, timesInEpisode: distinctDays(h.episodeDaysAgo, i, j) };
     i = j;
   }
   return stepHistory;
