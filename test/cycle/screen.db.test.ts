@@ -37,6 +37,10 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
     let withoutSomePoint = 0;
     for (const asOf of DAYS) {
       const expected = await plannedInFull(database.db, asOf);
+      // An action blocked at send time leaves no trace in the step history, so an event step plans it
+      // again while its event is in the look-back, under the same key: on record already, it is not new.
+      const onRecord = new Set((await sql<{ k: string }>`SELECT borrower_id || '|' || idempotency_key AS k FROM actions WHERE as_of < ${asOf}`.execute(database.db)).rows.map((r) => r.k));
+      const expectedNew = expected.keys.filter((k) => !onRecord.has(k));
       // Contact facts loaded with the account facts for all, or after the screen for those it lets
       // through: the same facts either way.
       const range = { asOf, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct };
@@ -55,7 +59,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
 
       const report = await runCycle({ database }, { asOf, chunkBorrowers: 200 });
       assert.ok(report.finished);
-      assert.deepEqual(await actionKeysOn(database.db, asOf), expected.keys, `actions planned on ${asOf}`);
+      assert.deepEqual(await actionKeysOn(database.db, asOf), expectedNew, `actions planned on ${asOf}`);
       assert.equal(report.total.evaluated, expected.inScope, `accounts in scope on ${asOf}`);
       if (asOf === FIRST_DAY) {
         // The first day wrote every state: the cycle analyzed them, so later days are planned for them.
@@ -73,7 +77,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
     }
     assert.ok(screenedOut > evaluated / 10, `screened out ${screenedOut} of ${evaluated} account-days`);
     assert.ok(atRest > evaluated / 10, `at rest ${atRest} of ${evaluated} account-days`);
-    for (const what of ['payment', 'promise', 'flag', 'risk band', 'event', 'blocked action']) assert.ok((changed[what] ?? 0) > 0, `${what}: ${JSON.stringify(changed)}`);
+    for (const what of ['payment', 'promise', 'flag', 'risk band', 'event', 'event dated ahead', 'blocked action']) assert.ok((changed[what] ?? 0) > 0, `${what}: ${JSON.stringify(changed)}`);
     assert.ok(withoutSomePoint > 0, 'some accounts lack a contact point for more than the letter');
   } finally {
     await database.close();
@@ -103,12 +107,17 @@ async function changeAccountsAtRest(db: Kysely<DB>, asOf: string): Promise<Recor
   await sql`UPDATE borrowers SET flags = CASE WHEN cardinality(flags) > 0 THEN '{}'::text[] ELSE '{vulnerable}'::text[] END WHERE borrower_id IN (SELECT borrower_id FROM loans WHERE loan_id = ANY(${loans(flagged)}::bigint[]))`.execute(db);
   const banded = pick(3);
   await sql`UPDATE borrowers SET risk_band = CASE WHEN risk_band = 'high' THEN 'low' ELSE 'high' END WHERE borrower_id IN (SELECT borrower_id FROM loans WHERE loan_id = ANY(${loans(banded)}::bigint[]))`.execute(db);
+  // Events the shipped strategies react to, dated the next day, or a few days after it (written ahead
+  // of the day they are dated: the accounts may rest meanwhile, and must wake once they are in the look-back).
   const eventful = pick(4);
+  const datedAhead = pick(6);
   await sql`INSERT INTO account_events (borrower_id, loan_id, kind, occurred_on)
-    SELECT borrower_id, loan_id, 'contact_bounced', ${next}::date FROM loans WHERE loan_id = ANY(${loans(eventful)}::bigint[])`.execute(db);
+    SELECT borrower_id, loan_id, (ARRAY['contact_bounced', 'contact_changed', 'payment_reversed'])[1 + loan_id % 3],
+           CASE WHEN loan_id = ANY(${loans(datedAhead)}::bigint[]) THEN ${next}::date + 2 ELSE ${next}::date END
+    FROM loans WHERE loan_id = ANY(${loans([...eventful, ...datedAhead])}::bigint[])`.execute(db);
   const blocked = await sql`UPDATE actions SET status = 'blocked', status_reason = 'blocked at send time' WHERE as_of = ${asOf}
     AND loan_id = ANY(${loans(pick(5))}::bigint[]) AND status <> 'blocked'`.execute(db);
-  return { payment: paying.length, promise: promising.length, flag: flagged.length, 'risk band': banded.length, event: eventful.length, 'blocked action': Number(blocked.numAffectedRows ?? 0) };
+  return { payment: paying.length, promise: promising.length, flag: flagged.length, 'risk band': banded.length, event: eventful.length, 'event dated ahead': datedAhead.length, 'blocked action': Number(blocked.numAffectedRows ?? 0) };
 }
 
 test('a worker loads contact facts with the account facts while the screen lets most of the accounts it loads through', () => {

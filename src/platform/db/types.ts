@@ -282,6 +282,8 @@ export interface AccountRestTable {
   loan_id: number;
   until: string;
   activation_id: number;
+  /** The day the mark was made (migrations/0037); null for marks made before the column existed. */
+  marked_on: string | null;
 }
 
 export interface DB {

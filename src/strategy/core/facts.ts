@@ -9,6 +9,8 @@ export const ACCOUNT_FLAGS: readonly AccountFlag[] = ['dispute', 'complaint', 'c
 
 export type AccountEventKind = 'promise_broken' | 'contact_changed' | 'contact_bounced' | 'payment_reversed' | 'arrangement_broken';
 export const ACCOUNT_EVENT_KINDS: readonly AccountEventKind[] = ['promise_broken', 'contact_changed', 'contact_bounced', 'payment_reversed', 'arrangement_broken'];
+/** Events are offered to event steps for this many days: on day D, those that occurred after D minus this, up to D. */
+export const EVENT_LOOKBACK_DAYS = 7;
 
 export interface ChannelFacts {
   /** An active contact point of the right kind with the borrower's consent for this channel. */
@@ -88,7 +90,7 @@ export interface AccountFacts {
   lastResponseOn: string | null;
   /** Borrower contacts planned since the borrower last responded (all of the episode's when never): silence. */
   unansweredContacts: number;
-  /** Events since the account's last evaluation that steps may react to, oldest first. */
+  /** Events in the look-back (EVENT_LOOKBACK_DAYS) that steps may react to, oldest first. */
   events: Array<{ eventId: number; kind: AccountEventKind; occurredOn: string }>;
   /** Per strategy step (stepHistoryKey). */
   stepHistory: Record<string, StepHistory>;

@@ -7,11 +7,13 @@
 // account with nothing late: DPD 0 until its recheck day, when the refresh rewrites it), or it is
 // carried forward (something late unpaid: the DPD counts from the oldest unpaid due date, the bucket
 // and the late fees follow, until the refresh rewrites it). Everything else the screen reads stays as
-// it is until someone writes it: the step history, the promises, the borrower, the loan. On a later
-// day the view therefore has the date and DPD moved, and leaves the bucket and the outstanding amount
-// open (checks reading them count as possibly met).
+// it is until someone writes it: the step history, the promises, the borrower, the loan, the events.
+// Time only takes events out of the look-back (EVENT_LOOKBACK_DAYS). On a later day the view therefore
+// has the date and DPD moved and the events that left the look-back gone, and leaves the bucket and the
+// outstanding amount open (checks reading them count as possibly met). An event dated after today is
+// not in today's facts: the mark stops holding once it is in the look-back (cycle/account-rest.ts).
 import { addDays } from '../../platform/core/calendar.ts';
-import { stepHistoryKey, type AccountFacts } from './facts.ts';
+import { EVENT_LOOKBACK_DAYS, stepHistoryKey, type AccountFacts } from './facts.ts';
 import type { ActiveStrategySet } from './compile.ts';
 import { mayAct, type AccountCoreFacts } from './screen.ts';
 
@@ -55,6 +57,13 @@ export function factsAfter<T extends AccountCoreFacts>(facts: T, actions: readon
 function moveAhead<T extends AccountCoreFacts>(into: T, from: AccountCoreFacts, days: number): T {
   into.asOf = addDays(from.asOf, days);
   into.dpd = from.dpd > 0 ? from.dpd + days : 0;
+  if (from.events.length > 0) {
+    // Oldest first: those still in the look-back are the last ones.
+    const lookBackFrom = addDays(into.asOf, -EVENT_LOOKBACK_DAYS);
+    let first = 0;
+    while (first < from.events.length && from.events[first].occurredOn <= lookBackFrom) first++;
+    into.events = first === 0 ? from.events : from.events.slice(first);
+  }
   return into;
 }
 
@@ -65,12 +74,9 @@ export function factsAhead<T extends AccountCoreFacts>(facts: T, days: number): 
 
 /**
  * Days from asOf to the first later day on which a step may act, time alone moving the facts; past
- * the horizon when none within it. 1: it may act tomorrow, no rest. An account with events in its
- * facts is not judged (0): they leave the look-back with time, and the cycle evaluates such accounts
- * every day anyway.
+ * the horizon when none within it. 1: it may act tomorrow, no rest.
  */
 export function daysUntilActive(facts: AccountCoreFacts, set: ActiveStrategySet, horizon = REST_HORIZON_DAYS): number {
-  if (facts.events.length > 0) return 0;
   // One copy, moved a day at a time, not a new object per day.
   const ahead = { ...facts };
   for (let days = 1; days <= horizon; days++) if (mayAct(moveAhead(ahead, facts, days), set, true)) return days;

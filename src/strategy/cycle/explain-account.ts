@@ -63,8 +63,7 @@ export async function explainAccount(db: Kysely<DB>, active: { set: ActiveStrate
       maxPreDueDays: scopeOf(set).maxPreDueDays, preDueDaysByProduct: scopeOf(set).preDueDaysByProduct, loanIds: [loan.loan_id],
     });
     const facts = gathered[0] ?? null;
-    // An account with an event in the look-back is evaluated whatever its mark.
-    return { state: states.rows[0] ?? null, facts, atRestUntil: facts && facts.events.length === 0 ? atRestUntil : null };
+    return { state: states.rows[0] ?? null, facts, atRestUntil: facts ? atRestUntil : null };
   });
   const actions = await sql<{
     action_id: number; as_of: string; kind: string; channel: string | null; party: string; template: string | null;

@@ -10,9 +10,10 @@ import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
 import { addDays, daysBetween, maxDate, minDate } from '../../platform/core/calendar.ts';
 import { stateOnColumns, type CarriedColumn } from '../../delinquency/index.ts';
 import {
-  CHANNELS, channelsOfMask, stepHistoryKey, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
+  CHANNELS, channelsOfMask, EVENT_LOOKBACK_DAYS, stepHistoryKey, type AccountFacts, type AccountEventKind, type Channel, type ChannelFacts,
 } from '../core/facts.ts';
 import type { AccountCoreFacts } from '../core/screen.ts';
+import { eventUnseenByMark } from './account-rest.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -24,8 +25,6 @@ export interface FactsScope {
   maxPreDueDays: number;
   /** …or within this many for the products listed (the strategies they can follow remind earlier or not at all). */
   preDueDaysByProduct?: Record<string, number>;
-  /** Events older than this many days are no longer offered to event steps. */
-  eventLookbackDays?: number;
   /** Restrict to these loans (explain, diff samples); otherwise every in-scope account of the range. */
   loanIds?: number[];
   /**
@@ -190,17 +189,18 @@ function chunkRange({ loBorrowerId: lo, hiBorrowerId: hi }: FactsScope): (column
  */
 function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unknown> {
   const { asOf } = scope;
-  const eventsSince = addDays(asOf, -(scope.eventLookbackDays ?? 7));
+  const eventsSince = addDays(asOf, -EVENT_LOOKBACK_DAYS);
   const historySince = addDays(asOf, -HISTORY_DAYS);
   const inRange = chunkRange(scope);
   const loanFilter = scope.loanIds ? sql`AND s.loan_id = ANY(${scope.loanIds}::bigint[])` : sql``;
   const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct ?? {}));
-  // At rest: a mark for a later day under the active strategies, and no event in the look-back (events
-  // come and go with time; accounts with one are evaluated every day).
+  // At rest: a mark for a later day under the active strategies, and no event in the look-back that
+  // the mark's look-ahead did not see (account-rest.ts; only accounts with an event in the look-back
+  // are probed for one).
   const restJoin = scope.restUnder === undefined ? sql`` : sql`
       LEFT JOIN account_rest q ON q.borrower_id = s.borrower_id AND q.loan_id = s.loan_id AND ${inRange('q.borrower_id')}
                                   AND q.until > ${asOf}::date AND q.activation_id = ${scope.restUnder}`;
-  const resting = scope.restUnder === undefined ? sql`false` : sql`(q.loan_id IS NOT NULL AND NOT s.has_event)`;
+  const resting = scope.restUnder === undefined ? sql`false` : sql`(q.loan_id IS NOT NULL AND NOT (s.has_event AND ${eventUnseenByMark('q', 's', asOf)}))`;
   return sql`
     WITH acc AS MATERIALIZED (
       SELECT ${accountColumns(asOf)}${withContacts ? sql`, b.contact_point_by_channel AS point_by_channel` : sql``},
