@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { refreshDelinquency } from '../../src/delinquency/index.ts';
 import { gatherScreenedFacts, loadActiveSet, runCycle, scopeOf } from '../../src/strategy/index.ts';
-import { AT_REST, contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
+import { accountsReading, AT_REST, contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
 import { postPayments } from '../../src/ledger/index.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/platform/db/types.ts';
@@ -35,6 +35,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
     let evaluated = 0;
     const changed: Record<string, number> = {};
     let withoutSomePoint = 0;
+    let readAtRest = 0;
     for (const asOf of DAYS) {
       const expected = await plannedInFull(database.db, asOf);
       // An action blocked at send time leaves no trace in the step history, so an event step plans it
@@ -46,12 +47,22 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
       const range = { asOf, loBorrowerId: 0, hiBorrowerId: 2 ** 53 - 1, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct };
       const screen = (core: AccountCoreFacts): boolean => mayAct(core, active.set);
       type Gathered = Awaited<ReturnType<typeof gatherScreenedFacts>>;
-      const [withAccounts, afterScreen, all] = await withRollback(database.db, async (trx): Promise<[Gathered, Gathered, Gathered]> => {
+      // Skipping the accounts at rest, the accounts read by range or the awake ones by key: the same facts.
+      const skippingRest: typeof range & { restUnder: number } = { ...range, restUnder: active.activationId };
+      const [withAccounts, afterScreen, all, restByRange, restByKey] = await withRollback(database.db, async (trx): Promise<Gathered[]> => {
         await refreshDelinquency(trx, { asOf });
         return [await gatherScreenedFacts(trx, range, screen, 'with-accounts'), await gatherScreenedFacts(trx, range, screen, 'after-screen'),
-          await gatherScreenedFacts(trx, range, () => true, 'with-accounts')];
+          await gatherScreenedFacts(trx, range, () => true, 'with-accounts'),
+          await gatherScreenedFacts(trx, skippingRest, screen, 'with-accounts', 'by-range'),
+          await gatherScreenedFacts(trx, skippingRest, screen, 'after-screen', 'awake-by-key')];
       });
       assert.deepEqual(afterScreen, withAccounts, `facts on ${asOf}`);
+      assert.deepEqual(restByKey, restByRange, `facts of the accounts not at rest on ${asOf}`);
+      assert.deepEqual(await withRollback(database.db, async (trx): Promise<Gathered> => {
+        await refreshDelinquency(trx, { asOf });
+        return gatherScreenedFacts(trx, skippingRest, screen, 'with-accounts', 'awake-by-key');
+      }), restByRange, `facts of the accounts not at rest on ${asOf}, with their contact facts`);
+      readAtRest += restByKey.atRest;
       // The channels with a contact point the database keeps on the borrower (read with the account
       // facts, for the screen) are those the contact points give, read with the contact facts.
       for (const f of all.facts) assert.deepEqual(f.channelsWithPoint, channelsWithPointOf(f.channels), `account ${f.accountKey} on ${asOf}`);
@@ -77,6 +88,7 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
     }
     assert.ok(screenedOut > evaluated / 10, `screened out ${screenedOut} of ${evaluated} account-days`);
     assert.ok(atRest > evaluated / 10, `at rest ${atRest} of ${evaluated} account-days`);
+    assert.ok(readAtRest > evaluated / 10, `the facts compared by reading left ${readAtRest} of ${evaluated} account-days at rest`);
     for (const what of ['payment', 'promise', 'flag', 'risk band', 'event', 'event dated ahead', 'blocked action']) assert.ok((changed[what] ?? 0) > 0, `${what}: ${JSON.stringify(changed)}`);
     assert.ok(withoutSomePoint > 0, 'some accounts lack a contact point for more than the letter');
   } finally {
@@ -119,6 +131,14 @@ async function changeAccountsAtRest(db: Kysely<DB>, asOf: string): Promise<Recor
     AND loan_id = ANY(${loans(pick(5))}::bigint[]) AND status <> 'blocked'`.execute(db);
   return { payment: paying.length, promise: promising.length, flag: flagged.length, 'risk band': banded.length, event: eventful.length, 'event dated ahead': datedAhead.length, 'blocked action': Number(blocked.numAffectedRows ?? 0) };
 }
+
+test('a worker reads the awake accounts by key while most accounts in scope rest', () => {
+  assert.equal(accountsReading(null), 'by-range');
+  assert.equal(accountsReading({ evaluated: 0, idle: {} }), 'by-range');
+  assert.equal(accountsReading({ evaluated: 1000, idle: { [SCREENED_OUT]: 900 } }), 'by-range');
+  assert.equal(accountsReading({ evaluated: 1000, idle: { [AT_REST]: 400, [SCREENED_OUT]: 300 } }), 'by-range');
+  assert.equal(accountsReading({ evaluated: 1000, idle: { [AT_REST]: 680 } }), 'awake-by-key');
+});
 
 test('a worker loads contact facts with the account facts while the screen lets most of the accounts it loads through', () => {
   assert.equal(contactFactsLoading(null), 'after-screen');

@@ -187,8 +187,9 @@ function chunkRange({ loBorrowerId: lo, hiBorrowerId: hi }: FactsScope): (column
  * queries join the accounts set instead of receiving id lists, and the chunk's range lets the planner
  * use index range scans for each of them.
  */
-function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unknown> {
+function accountsQuery(scope: FactsScope, withContacts: boolean, reading: AccountsReading): RawBuilder<unknown> {
   const { asOf } = scope;
+  const byKey = reading === 'awake-by-key';
   const eventsSince = addDays(asOf, -EVENT_LOOKBACK_DAYS);
   const historySince = addDays(asOf, -HISTORY_DAYS);
   const inRange = chunkRange(scope);
@@ -201,35 +202,55 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
       LEFT JOIN account_rest q ON q.borrower_id = s.borrower_id AND q.loan_id = s.loan_id AND ${inRange('q.borrower_id')}
                                   AND q.until > ${asOf}::date AND q.activation_id = ${scope.restUnder}`;
   const resting = scope.restUnder === undefined ? sql`false` : sql`(q.loan_id IS NOT NULL AND NOT (s.has_event AND ${eventUnseenByMark('q', 's', asOf)}))`;
-  return sql`
-    WITH acc AS MATERIALIZED (
-      SELECT ${accountColumns(asOf)}${withContacts ? sql`, b.contact_point_by_channel AS point_by_channel` : sql``},
-             ${resting} AS resting
-      FROM (SELECT s.*, (s.borrower_id, s.loan_id) IN (SELECT e.borrower_id, e.loan_id FROM account_events e
-                                                       WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date
-                                                         AND e.occurred_on <= ${asOf}::date) AS has_event
-            FROM account_states s WHERE ${inRange('s.borrower_id')} ${loanFilter}) s
-      ${restJoin}
-      JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
-      JOIN borrowers b ON b.borrower_id = s.borrower_id
-      JOIN products p ON p.id = l.product_id
-      WHERE ${inRange('l.borrower_id')} AND ${inRange('b.borrower_id')} AND l.status = 'active'
+  const inScope = sql`
         -- In scope: delinquent, due soon, or with a recent event. The first test (the widest pre-due
         -- window of any product) runs on the states alone, before any join (time does not change
         -- whether a stored DPD is above zero).
         AND (s.dpd > 0 OR s.next_due_date <= ${asOf}::date + ${widestPreDue}::int OR s.has_event)
         AND (s.dpd > 0 OR s.has_event
              OR s.next_due_date <= ${asOf}::date
-                                   + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays}))
+                                   + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays}))`;
+  const statesInRange = sql`(SELECT s.*, (s.borrower_id, s.loan_id) IN (SELECT e.borrower_id, e.loan_id FROM account_events e
+                                                       WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date
+                                                         AND e.occurred_on <= ${asOf}::date) AS has_event
+            FROM account_states s WHERE ${inRange('s.borrower_id')} ${loanFilter}) s`;
+  const pointByChannel = withContacts ? sql`, b.contact_point_by_channel AS point_by_channel` : sql``;
+  // By key: the in-scope accounts and their rest from the states and loans alone, then one index probe
+  // per awake account into each table (OFFSET 0 keeps a subquery from being flattened into a join over
+  // the whole table). By range: the chunk's ranges of the states, loans and borrowers joined.
+  return sql`
+    WITH ${byKey ? sql`in_scope AS MATERIALIZED (
+      SELECT s.borrower_id, s.loan_id, ${resting} AS resting
+      FROM ${statesInRange}
+      ${restJoin}
+      JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
+      WHERE ${inRange('l.borrower_id')} AND l.status = 'active' ${inScope}
     ),
+    acc AS MATERIALIZED (
+      SELECT ${accountColumns(asOf)}${pointByChannel}, false AS resting
+      FROM in_scope k
+      CROSS JOIN LATERAL (SELECT * FROM account_states s WHERE s.borrower_id = k.borrower_id AND s.loan_id = k.loan_id OFFSET 0) s
+      CROSS JOIN LATERAL (SELECT * FROM loans l WHERE l.borrower_id = k.borrower_id AND l.loan_id = k.loan_id OFFSET 0) l
+      CROSS JOIN LATERAL (SELECT * FROM borrowers b WHERE b.borrower_id = k.borrower_id OFFSET 0) b
+      JOIN products p ON p.id = l.product_id
+      WHERE NOT k.resting
+    ),` : sql`acc AS MATERIALIZED (
+      SELECT ${accountColumns(asOf)}${pointByChannel}, ${resting} AS resting
+      FROM ${statesInRange}
+      ${restJoin}
+      JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id
+      JOIN borrowers b ON b.borrower_id = s.borrower_id
+      JOIN products p ON p.id = l.product_id
+      WHERE ${inRange('l.borrower_id')} AND ${inRange('b.borrower_id')} AND l.status = 'active' ${inScope}
+    ),`}
     accounts_part AS (
       SELECT json_build_array(${accountFields(asOf)}) AS doc, ${freeTextOf(ACCOUNT_COLUMNS.map(([name]) => name), FREE_TEXT.accounts)} AS texts
       FROM (SELECT * FROM acc WHERE NOT resting ORDER BY borrower_id, loan_id) a
     )${withContacts ? sql`,
     who AS MATERIALIZED (SELECT DISTINCT borrower_id, time_zone, point_by_channel FROM acc WHERE NOT resting),
-    ${contactsPart(scope, sql`(SELECT DISTINCT borrower_id FROM acc WHERE NOT resting${emergencyContactsFilter(scope, sql`dpd`, 'AND')})`)}` : sql``}
+    ${contactsPart(scope, sql`(SELECT DISTINCT borrower_id FROM acc WHERE NOT resting${emergencyContactsFilter(scope, sql`dpd`, 'AND')})`, byKey)}` : sql``}
     SELECT json_build_object(
-      'atRest', (SELECT count(*) FROM acc WHERE resting),
+      'atRest', (SELECT count(*) FROM ${byKey ? sql`in_scope` : sql`acc`} WHERE resting),
       'accounts', (SELECT doc FROM accounts_part),
       'history', (SELECT json_build_array(${columnsOf(['loan_id', 'strategy_id', 'step_id', 'channel', 'party', 'last_days_ago', 'episode_days'], ['episode_days'])}) FROM (
                     -- Per account, through the actions_history index (an index-only scan in its order, no
@@ -260,7 +281,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean): RawBuilder<unk
                      FROM promises r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id AND NOT a.resting
                      WHERE ${inRange('r.borrower_id')}
                      GROUP BY r.loan_id) q)
-      ${withContacts ? sql`, ${contactParts(scope)}` : sql``}
+      ${withContacts ? sql`, ${contactParts(scope, byKey)}` : sql``}
     )::text AS facts,
     json_build_object('accounts', (SELECT texts FROM accounts_part)${withContacts ? sql`, 'contacts', (SELECT texts FROM contacts_part)` : sql``})::text AS texts`;
 }
@@ -292,15 +313,17 @@ function needsEmergencyContacts(scope: FactsScope, dpd: number): boolean {
 }
 
 /** The emergency contacts of the given borrowers (SQL with a borrower_id column), as a part with its free text apart (FREE_TEXT): a CTE. */
-function contactsPart(scope: FactsScope, borrowers: RawBuilder<unknown>): RawBuilder<unknown> {
+function contactsPart(scope: FactsScope, borrowers: RawBuilder<unknown>, byKey = false): RawBuilder<unknown> {
   const inRange = chunkRange(scope);
   const fields = CONTACT_COLUMNS.map((c) => ((FREE_TEXT.contacts as readonly string[]).includes(c) ? 'NULL' : gathered(`a.${c}`)));
+  const contacts = byKey
+    ? sql`${borrowers} w CROSS JOIN LATERAL (SELECT * FROM emergency_contacts c WHERE c.borrower_id = w.borrower_id OFFSET 0) c`
+    : sql`emergency_contacts c JOIN ${borrowers} w ON w.borrower_id = c.borrower_id WHERE ${inRange('c.borrower_id')}`;
   return sql`
     contacts_part AS (
       SELECT json_build_array(${sql.raw(fields.join(', '))}) AS doc, ${freeTextOf(CONTACT_COLUMNS, FREE_TEXT.contacts)} AS texts
       FROM (SELECT c.borrower_id, c.contact_id, c.name, c.relation, c.status = 'active' AND c.consent_at IS NOT NULL AS usable
-            FROM emergency_contacts c JOIN ${borrowers} w ON w.borrower_id = c.borrower_id
-            WHERE ${inRange('c.borrower_id')}
+            FROM ${contacts}
             ORDER BY c.borrower_id, c.contact_id) a
     )`;
 }
@@ -310,10 +333,17 @@ function contactsPart(scope: FactsScope, borrowers: RawBuilder<unknown>): RawBui
  * loan_id) and their borrowers in who (borrower_id, time_zone); the chunk's range bounds every scan.
  * The emergency contacts come from the statement's contacts_part (contactsPart), free text apart.
  */
-function contactParts(scope: FactsScope): RawBuilder<unknown> {
+function contactParts(scope: FactsScope, byKey = false): RawBuilder<unknown> {
   const { asOf } = scope;
   const historySince = addDays(asOf, -HISTORY_DAYS);
   const inRange = chunkRange(scope);
+  // By key (AccountsReading): each account's or borrower's rows through the index, the chunk's range not read.
+  const arrangements = byKey
+    ? sql`acc a CROSS JOIN LATERAL (SELECT * FROM arrangements r WHERE r.borrower_id = a.borrower_id AND r.loan_id = a.loan_id AND r.status <> 'proposed' OFFSET 0) r`
+    : sql`arrangements r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id WHERE ${inRange('r.borrower_id')} AND r.status <> 'proposed'`;
+  const outcomes = byKey
+    ? sql`who w CROSS JOIN LATERAL (SELECT * FROM contact_outcomes o WHERE o.borrower_id = w.borrower_id AND o.occurred_at >= ${historySince}::date OFFSET 0) o`
+    : sql`contact_outcomes o JOIN who w ON w.borrower_id = o.borrower_id WHERE ${inRange('o.borrower_id')} AND o.occurred_at >= ${historySince}::date`;
   return sql`
       -- Each channel's point, kept on the borrower (migrations/0034): the contact points themselves are not read.
       'points', (SELECT json_build_array(${columnsOf(['borrower_id', 'point_by_channel'], ['point_by_channel'])}) FROM (
@@ -321,14 +351,12 @@ function contactParts(scope: FactsScope): RawBuilder<unknown> {
       'contacts', (SELECT doc FROM contacts_part),
       'arrangements', (SELECT json_build_array(${columnsOf(['loan_id', 'status', 'kind', 'missed_payments'])}) FROM (
                          SELECT DISTINCT ON (r.loan_id) r.loan_id, r.status, r.kind, r.missed_payments
-                         FROM arrangements r JOIN acc a ON a.borrower_id = r.borrower_id AND a.loan_id = r.loan_id
-                         WHERE ${inRange('r.borrower_id')} AND r.status <> 'proposed'
+                         FROM ${arrangements}
                          ORDER BY r.loan_id, r.starts_on DESC, r.arrangement_id DESC) q),
       'outcomes', (SELECT json_build_array(${columnsOf(['borrower_id', 'loan_id', 'channel', 'party', 'outcome', 'days_ago'])}) FROM (
                      -- The borrower's local day, as days before asOf.
                      SELECT o.borrower_id, o.loan_id, o.channel, o.party, o.outcome, ${asOf}::date - (o.occurred_at AT TIME ZONE w.time_zone)::date AS days_ago
-                     FROM contact_outcomes o JOIN who w ON w.borrower_id = o.borrower_id
-                     WHERE ${inRange('o.borrower_id')} AND o.occurred_at >= ${historySince}::date
+                     FROM ${outcomes}
                      ORDER BY o.borrower_id, o.occurred_at, o.outcome_id) q
                    WHERE days_ago >= 0)`;
 }
@@ -600,6 +628,17 @@ export async function gatherFacts(db: Executor, scope: FactsScope): Promise<Acco
 export type ContactFactsLoading = 'with-accounts' | 'after-screen';
 
 /**
+ * How the account facts statement reads the rows of the accounts it loads. By range: it joins the
+ * chunk's ranges of states, loans and borrowers, and tells the accounts at rest from the others after
+ * the joins (cheapest when few rest: a portfolio's first day). Awake by key: it finds the accounts in
+ * scope and those at rest from the states and loans alone, and reads the rows of the others by key,
+ * their contact facts loaded with them too (cheapest when most rest, as on the days after the first:
+ * the chunk's borrowers, emergency contacts and contact outcomes are not read in range, nor the columns
+ * of the accounts at rest computed). The same facts either way.
+ */
+export type AccountsReading = 'by-range' | 'awake-by-key';
+
+/**
  * The facts of the chunk's in-scope accounts that pass the screen; the others are only counted. The
  * account facts statement runs with nested-loop joins off: its side queries each read a chunk's range
  * of one table for a few thousand accounts, and the planner, which cannot see how many rows the
@@ -609,12 +648,12 @@ export type ContactFactsLoading = 'with-accounts' | 'after-screen';
  * against 36 ms hashing).
  */
 export async function gatherScreenedFacts(
-  db: Executor, scope: FactsScope, screen: (core: AccountCoreFacts) => boolean, loading: ContactFactsLoading,
+  db: Executor, scope: FactsScope, screen: (core: AccountCoreFacts) => boolean, loading: ContactFactsLoading, reading: AccountsReading = 'by-range',
 ): Promise<{ facts: AccountFacts[]; screenedOut: number; atRest: number }> {
   const { asOf } = scope;
   const withAccounts = loading === 'with-accounts';
   const g = await withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) =>
-    runFactsQuery<AccountParts & Partial<ContactParts>>(trx, accountsQuery(scope, withAccounts)));
+    runFactsQuery<AccountParts & Partial<ContactParts>>(trx, accountsQuery(scope, withAccounts, reading)));
   const accounts = accountColumnsOf(g.accounts);
   const rows = accounts.loan_id.length;
   const atRest = Number(g.atRest);
