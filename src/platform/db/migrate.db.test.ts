@@ -47,3 +47,17 @@ test('a failing migration leaves nothing half-applied', async () => {
     await database.close();
   }
 });
+
+test('a migration file changed after it was applied is refused, naming the file', async () => {
+  const database = await openTestDatabase();
+  const dir = mkdtempSync(`${tmpdir()}/migrations-`) + '/';
+  try {
+    const migrations = readMigrations();
+    for (const m of migrations) writeFileSync(`${dir}${m.version}_${m.name}.sql`, m.sqlText);
+    const changed = migrations[3];
+    writeFileSync(`${dir}${changed.version}_${changed.name}.sql`, `${changed.sqlText}\n-- edited afterwards\n`);
+    await assert.rejects(migrate(database, dir), new RegExp(`migration ${changed.version}_${changed.name}\\.sql was changed after it was applied`));
+  } finally {
+    await database.close();
+  }
+});
