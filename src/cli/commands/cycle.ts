@@ -2,10 +2,7 @@ import type { Command } from 'commander';
 import { withRuntime } from '../../platform/runtime.ts';
 import { wholeNumber } from '../options.ts';
 import { asOfOption } from '../../platform/clock.ts';
-import {
-  diffStrategies, explainAccount, formatStrategyError, loadActiveSet, loadStrategyDirectory, runCycle,
-  type CycleReport, type Explanation, type StrategyDiff,
-} from '../../strategy/index.ts';
+import type { CycleReport, Explanation, StrategyDiff } from '../../strategy/index.ts';
 
 export function printCycleReport(report: CycleReport, out: (line: string) => void = console.log): void {
   out(`cycle ${report.asOf} (activation ${report.activationId}) by ${report.worker}: ${report.finished ? 'finished' : 'NOT finished'} in ${(report.elapsedMs / 1000).toFixed(1)} s`);
@@ -34,6 +31,9 @@ export function registerCycleCommands(program: Command): void {
     .option('--chunk-borrowers <n>', 'borrowers per chunk when the day is first laid out', wholeNumber('--chunk-borrowers'))
     .option('--no-rest', 'evaluate every account in scope, also those at rest (no step can act before a later day), and record no rest')
     .action(async (opts: { asOf?: string; json?: boolean; workers?: number; chunkBorrowers?: number; rest: boolean }) => {
+      // The daily cycle's own modules only: a cycle's start does not wait for the strategy loader,
+      // explain or diff (a worker thread loads the same modules beside it, see cycle/worker-thread.ts).
+      const { runCycle } = await import('../../strategy/cycle/run-cycle.ts');
       await withRuntime(async ({ config, database }) => {
         const asOf = asOfOption(opts.asOf, config.OVERDUE_TIME_ZONE);
         const report = await runCycle({ database, log: opts.json ? undefined : (l) => console.error(l) }, {
@@ -97,6 +97,7 @@ export function registerExplainCommands(program: Command): void {
     .option('--as-of <date>', 'calendar date (default: today in OVERDUE_TIME_ZONE)')
     .option('--json', 'print as JSON')
     .action(async (account: string, opts: { asOf?: string; json?: boolean }) => {
+      const { explainAccount, loadActiveSet } = await import('../../strategy/index.ts');
       await withRuntime(async ({ config, database }) => {
         const asOf = asOfOption(opts.asOf, config.OVERDUE_TIME_ZONE);
         const active = await loadActiveSet(database.db);
@@ -116,6 +117,7 @@ export function registerExplainCommands(program: Command): void {
     .option('--samples <n>', 'accounts to show as examples', wholeNumber('--samples'), 10)
     .option('--json', 'print as JSON')
     .action(async (directory: string, opts: { asOf?: string; samples: number; json?: boolean }) => {
+      const { diffStrategies, formatStrategyError, loadActiveSet, loadStrategyDirectory } = await import('../../strategy/index.ts');
       const loaded = loadStrategyDirectory(directory);
       if (!loaded.ok) {
         for (const e of loaded.errors) console.error(formatStrategyError(e));
