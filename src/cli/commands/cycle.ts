@@ -28,7 +28,7 @@ export function registerCycleCommands(program: Command): void {
     .option('--as-of <date>', 'calendar date to run for (default: today in OVERDUE_TIME_ZONE)')
     .option('--json', 'print the report as JSON')
     .option('--workers <n>', 'chunks this process works on at once (default: 2 on a server, each beyond the first on its own thread; 1 embedded)', wholeNumber('--workers'))
-    .option('--chunk-borrowers <n>', 'borrowers per chunk when the day is first laid out', wholeNumber('--chunk-borrowers'))
+    .option('--chunk-borrowers <n>', 'borrowers per chunk when the day is first laid out (default: 32000 on a server, 16000 embedded)', wholeNumber('--chunk-borrowers'))
     .option('--no-rest', 'evaluate every account in scope, also those at rest (no step can act before a later day), and record no rest')
     .action(async (opts: { asOf?: string; json?: boolean; workers?: number; chunkBorrowers?: number; rest: boolean }) => {
       // The daily cycle's own modules only: a cycle's start does not wait for the strategy loader,

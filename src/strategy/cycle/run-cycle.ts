@@ -23,6 +23,15 @@ import { endRest, persistRest } from './account-rest.ts';
 import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
+/**
+ * On a server, chunks twice as large: each chunk pays a fixed price (its statements planned, its
+ * ranges scanned, its transaction), which fewer chunks pay fewer times. Measured on the benchmark
+ * portfolio (1,000,000 accounts, 2 cores), interleaved: the next day 5–15 % faster with 32,000 than
+ * with 16,000 borrowers per chunk in five pairs of six, 64,000 slower than 32,000 in three of three;
+ * the first day within noise, its peak memory 670–745 MiB instead of 570–580. The embedded database
+ * runs inside the cycle's own process, so it keeps the smaller chunks.
+ */
+export const DEFAULT_CHUNK_BORROWERS_ON_SERVER = 32_000;
 const OPEN_END = 2 ** 53 - 1;
 /** The idle reason of in-scope accounts screened out before their contact facts were loaded. */
 export const SCREENED_OUT = 'no step can act today (screened)';
@@ -349,7 +358,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   if (!active) throw new Error('no active strategy set: activate one first with `overdue strategy activate strategies/`');
   const { set, activationId } = active;
   const day: CycleDay = { asOf: options.asOf, set, activationId, rest: options.rest ?? true };
-  await layOutCycle(database, options.asOf, activationId, options.chunkBorrowers ?? DEFAULT_CHUNK_BORROWERS);
+  await layOutCycle(database, options.asOf, activationId, options.chunkBorrowers ?? (database.kind === 'server' ? DEFAULT_CHUNK_BORROWERS_ON_SERVER : DEFAULT_CHUNK_BORROWERS));
 
   const workers = Math.max(1, options.workers ?? Math.min(2, database.concurrency));
   const nameOf = (index: number) => (workers > 1 ? `${worker}#${index}` : worker);
