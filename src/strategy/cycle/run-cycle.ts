@@ -27,7 +27,7 @@ export const DEFAULT_CHUNK_BORROWERS = 16_000;
  * On a server, chunks twice as large: each chunk pays a fixed price (its statements planned, its
  * ranges scanned, its transaction), which fewer chunks pay fewer times. Measured on the benchmark
  * portfolio (1,000,000 accounts, 2 cores), interleaved: the next day 5–15 % faster with 32,000 than
- * with 16,000 borrowers per chunk in five pairs of six, 64,000 slower than 32,000 in three of three;
+ * with 16,000 borrowers per chunk in seven pairs of eight, 64,000 slower than 32,000 in three of three;
  * the first day within noise, its peak memory 670–745 MiB instead of 570–580. The embedded database
  * runs inside the cycle's own process, so it keeps the smaller chunks.
  */
