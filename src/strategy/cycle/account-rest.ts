@@ -1,5 +1,7 @@
 // The account_rest marks (migrations/0035_account_rest.sql, core/rest.ts): written by the cycle for the
-// accounts it evaluated that may rest, read by explain.
+// accounts it evaluated that may rest, ended by it for those it acted on without recording rest, read
+// by explain; the rule that a mark no longer holds once an unseen event is in the look-back serves the
+// cycle's gather as well (gather-facts.ts).
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { addDays } from '../../platform/core/calendar.ts';

@@ -184,8 +184,9 @@ function chunkRange({ loBorrowerId: lo, hiBorrowerId: hi }: FactsScope): (column
 /**
  * The account facts of a chunk: the in-scope accounts (a materialised CTE) with their step history and
  * events, and with their contact facts too when asked, as one JSON document of parts by column. The side
- * queries join the accounts set instead of receiving id lists, and the chunk's range lets the planner
- * use index range scans for each of them.
+ * queries join the accounts set instead of receiving id lists; by range, the chunk's range lets the
+ * planner use index range scans for each of them, and awake by key, they probe each table's index
+ * per account (AccountsReading).
  */
 function accountsQuery(scope: FactsScope, withContacts: boolean, reading: AccountsReading): RawBuilder<unknown> {
   const { asOf } = scope;
