@@ -22,6 +22,17 @@ type WorkerMessage = { log: string } | { totals: WorkerTotals } | { error: strin
 /** Marks the data a cycle worker thread is started with, so no other thread mistakes itself for one. */
 const CYCLE_WORKER = 'overdue-cycle-worker';
 
+/**
+ * The thread's young generation: two semi-spaces of 16 MiB, and as much for large new objects. Left
+ * to itself, V8 grows the semi-spaces to 64 MiB on a machine with this much memory (24 GiB), and a
+ * chunk's short-lived facts, rows and documents keep touching fresh pages. Measured on the benchmark's
+ * next day (interleaved, medians of four to five runs): with the thread's young generation capped, the
+ * process takes 0.6–1.0 s less CPU with a fifth fewer page faults, and its wall 0.5–0.7 s less;
+ * semi-spaces of 8 or 32 MiB did as well within noise; the first day neither gained nor lost, its peak
+ * memory 60–100 MiB less.
+ */
+const YOUNG_GENERATION_MB = 48;
+
 /** Threads started ahead and not yet handed a day, and the error of any that failed meanwhile. */
 const prestarted: Worker[] = [];
 const earlyErrors = new WeakMap<Worker, Error>();
@@ -31,7 +42,7 @@ function startThread(): Worker {
   // this module, so that no module of the thread, this one included, needs the type stripper: it
   // starts working ~25 ms sooner.
   return new Worker(`require('node:module').enableCompileCache(); import(${JSON.stringify(import.meta.url)});`, {
-    eval: true, workerData: { role: CYCLE_WORKER },
+    eval: true, workerData: { role: CYCLE_WORKER }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
 }
 
