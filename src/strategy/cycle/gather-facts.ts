@@ -313,7 +313,11 @@ function needsEmergencyContacts(scope: FactsScope, dpd: number): boolean {
   return from === undefined || (from !== null && dpd >= from);
 }
 
-/** The emergency contacts of the given borrowers (SQL with a borrower_id column), as a part with its free text apart (FREE_TEXT): a CTE. */
+/**
+ * The emergency contacts of the given borrowers (SQL with a borrower_id column), as a part with its
+ * free text apart (FREE_TEXT): a CTE. They are read in the chunk's range, or by key, each borrower's
+ * through the index (AccountsReading).
+ */
 function contactsPart(scope: FactsScope, borrowers: RawBuilder<unknown>, byKey = false): RawBuilder<unknown> {
   const inRange = chunkRange(scope);
   const fields = CONTACT_COLUMNS.map((c) => ((FREE_TEXT.contacts as readonly string[]).includes(c) ? 'NULL' : gathered(`a.${c}`)));
@@ -331,7 +335,8 @@ function contactsPart(scope: FactsScope, borrowers: RawBuilder<unknown>, byKey =
 
 /**
  * The contact facts parts of a facts document, for the accounts in the statement's acc (borrower_id,
- * loan_id) and their borrowers in who (borrower_id, time_zone); the chunk's range bounds every scan.
+ * loan_id) and their borrowers in who (borrower_id, time_zone): the arrangements and contact outcomes
+ * read in the chunk's range, or by key, each account's or borrower's through the index (AccountsReading).
  * The emergency contacts come from the statement's contacts_part (contactsPart), free text apart.
  */
 function contactParts(scope: FactsScope, byKey = false): RawBuilder<unknown> {
