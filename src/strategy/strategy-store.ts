@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
-import { compileStrategySet, type ActiveStrategySet } from './core/compile.ts';
-import { assembleBundle, formatStrategyError, validateDocument, type ValidatedDocument } from './core/validate.ts';
+import { compileStrategySet, type ActiveStrategySet, type SetVersions } from './core/compile.ts';
+import { assembleBundle, formatStrategyError, validateDocument, type StrategyBundle, type ValidatedDocument } from './core/validate.ts';
 import type { LoadedStrategySet } from './load-strategies.ts';
 
 export interface VersionChange {
@@ -110,8 +110,17 @@ export async function loadActivation(db: Kysely<DB>): Promise<Activation | null>
   };
 }
 
+/** The active set as loaded: compiled for evaluation, and the validated documents it was compiled from. */
+export interface LoadedActiveSet {
+  set: ActiveStrategySet;
+  activation: Activation;
+  activationId: number;
+  /** Plain data: compileStrategySet(bundle, versions) gives the set again (in a worker thread, say) without re-validating. */
+  compiledFrom: { bundle: StrategyBundle; versions: SetVersions };
+}
+
 /** The active set compiled for evaluation, with its activation; null when nothing was ever activated. */
-export async function loadActiveSet(db: Kysely<DB>): Promise<{ set: ActiveStrategySet; activation: Activation; activationId: number } | null> {
+export async function loadActiveSet(db: Kysely<DB>): Promise<LoadedActiveSet | null> {
   const activation = await loadActivation(db);
   if (!activation) return null;
   const wanted = [{ strategyId: activation.setId, version: activation.setVersion }, ...activation.members];
@@ -133,8 +142,9 @@ export async function loadActiveSet(db: Kysely<DB>): Promise<{ set: ActiveStrate
   const bundle = assembleBundle(documents);
   if (!bundle.ok) throw new Error(`activation ${activation.activationId} is not a coherent set: ${bundle.errors.map(formatStrategyError).join('; ')}`);
   const strategyVersions = Object.fromEntries(activation.members.map((m) => [m.strategyId, m.version]));
-  const set = compileStrategySet(bundle.value, { setVersion: activation.setVersion, strategyVersions });
-  return { set, activation, activationId: activation.activationId };
+  const versions = { setVersion: activation.setVersion, strategyVersions };
+  const set = compileStrategySet(bundle.value, versions);
+  return { set, activation, activationId: activation.activationId, compiledFrom: { bundle: bundle.value, versions } };
 }
 
 /** Every stored version, newest first per id, without content. */

@@ -4,8 +4,7 @@
 import { stepHistoryKey, type AccountEventKind, type AccountFlag, type Channel } from './facts.ts';
 import { compileConditions, readEmergencyContacts, type Check } from './conditions.ts';
 import type { ActionSpec, ChannelPreference, StepSpec, StopCondition } from './schema.ts';
-import { STOP_CONDITIONS } from './schema.ts';
-import type { ActionKind, Party, PayloadValue } from './types.ts';
+import { STOP_CONDITIONS, type ActionKind, type Party, type PayloadValue } from './types.ts';
 import type { StrategyBundle } from './validate.ts';
 
 export const DEFAULT_HOLD_FLAGS: readonly AccountFlag[] = ['cease', 'dispute', 'deceased', 'bankruptcy', 'complaint'];

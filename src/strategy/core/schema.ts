@@ -3,7 +3,7 @@
 // with every check that needs only the document itself. Cross-file checks live in validate.ts.
 import { z } from 'zod';
 import { ACCOUNT_EVENT_KINDS, ACCOUNT_FLAGS, CHANNELS } from './facts.ts';
-import { ATTITUDES } from './types.ts';
+import { ATTITUDES, STOP_CONDITIONS } from './types.ts';
 import { DECIMAL_AMOUNT, compareDecimal } from './money.ts';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected an id of lower-case letters, digits and "-"');
@@ -110,8 +110,7 @@ export const ConditionsSchema: z.ZodType<Conditions> = z.strictObject({
   },
 });
 
-export const STOP_CONDITIONS = ['paid', 'promise_in_force', 'arrangement_kept', 'hold'] as const;
-export type StopCondition = (typeof STOP_CONDITIONS)[number];
+export type { StopCondition } from './types.ts';
 const StopList = z.array(z.enum(STOP_CONDITIONS));
 
 const TriggerSchema = z

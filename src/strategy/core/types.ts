@@ -77,6 +77,10 @@ export interface Evaluation {
   reason: string;
 }
 
+/** What stops a strategy's steps for an account (a strategy's defaults name which apply). */
+export const STOP_CONDITIONS = ['paid', 'promise_in_force', 'arrangement_kept', 'hold'] as const;
+export type StopCondition = (typeof STOP_CONDITIONS)[number];
+
 export type Attitude = 'cooperative' | 'neutral' | 'poor' | 'silent';
 export const ATTITUDES: readonly Attitude[] = ['cooperative', 'neutral', 'poor', 'silent'];
 

@@ -1,6 +1,7 @@
-// A cycle worker on a thread of its own: it opens its own connection to the server, loads the active
-// strategy set (the one the day was laid out with, or it refuses), and works the day's chunks like any
-// other worker. The thread that started it receives its log lines and, at the end, its totals.
+// A cycle worker on a thread of its own: it opens its own connection to the server, compiles the
+// strategy set the day was laid out with from the documents the main thread loaded and validated (it
+// loads no validator of its own), and works the day's chunks like any other worker. The thread that
+// started it receives its log lines and, at the end, its totals.
 //
 // A thread spends about a fifth of a second loading its modules before it can work. The `overdue
 // cycle` command starts one ahead (prestartWorkerThread, as soon as it knows the command), so that it
@@ -8,11 +9,14 @@
 // the day out; the cycle then hands it the day (runWorkerThread) instead of starting a thread.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { WorkerTotals } from './run-cycle.ts';
+import type { LoadedActiveSet } from '../strategy-store.ts';
 
 export interface WorkerThreadData {
   url: string;
   asOf: string;
   activationId: number;
+  /** The validated documents of that activation's set, which the thread compiles. */
+  strategies: LoadedActiveSet['compiledFrom'];
   /** CycleOptions.rest. */
   rest: boolean;
   name: string;
@@ -97,27 +101,24 @@ export function runWorkerThread(data: WorkerThreadData, log?: (line: string) => 
 }
 
 async function work(data: WorkerThreadData, port: NonNullable<typeof parentPort>, modules: Promise<CycleModules>): Promise<void> {
-  const [{ openDatabase }, { loadActiveSet }, { workChunks }] = await modules;
+  const [{ openDatabase }, { compileStrategySet }, { workChunks }] = await modules;
+  const set = compileStrategySet(data.strategies.bundle, data.strategies.versions);
   const database = await openDatabase({ url: data.url, poolSize: 1 });
   let totals: WorkerTotals;
   try {
-    const active = await loadActiveSet(database.db);
-    if (active?.activationId !== data.activationId) {
-      throw new Error(`the active strategy set changed during the cycle (laid out with activation ${data.activationId}, now ${active?.activationId ?? 'none'})`);
-    }
-    totals = await workChunks(database, { asOf: data.asOf, set: active.set, activationId: data.activationId, rest: data.rest }, data.name, undefined, (line) => port.postMessage({ log: line }));
+    totals = await workChunks(database, { asOf: data.asOf, set, activationId: data.activationId, rest: data.rest }, data.name, undefined, (line) => port.postMessage({ log: line }));
   } finally {
     await database.close();
   }
   port.postMessage({ totals });
 }
 
-type CycleModules = [typeof import('../../platform/db/connect.ts'), typeof import('../strategy-store.ts'), typeof import('./run-cycle.ts')];
+type CycleModules = [typeof import('../../platform/db/connect.ts'), typeof import('../core/compile.ts'), typeof import('./run-cycle.ts')];
 
 if (!isMainThread && parentPort && (workerData as { role?: unknown } | null)?.role === CYCLE_WORKER) {
   const port = parentPort;
   // The modules load at once, before the day arrives.
-  const modules: Promise<CycleModules> = Promise.all([import('../../platform/db/connect.ts'), import('../strategy-store.ts'), import('./run-cycle.ts')]);
+  const modules: Promise<CycleModules> = Promise.all([import('../../platform/db/connect.ts'), import('../core/compile.ts'), import('./run-cycle.ts')]);
   modules.catch(() => undefined);
   port.once('message', (data: WorkerThreadData) => {
     work(data, port, modules).catch((e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) }));
