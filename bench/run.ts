@@ -11,6 +11,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { sql } from 'kysely';
@@ -192,8 +193,10 @@ async function settle(database: Database, tables = ['actions', 'outbox', 'accoun
 
 function runCycleProcess(env: Record<string, string>, day: string): [CycleJson, number] {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [`${ROOT}bin/overdue.js`, 'cycle', '--as-of', day, '--json', ...CYCLE_ARGS], {
-    env: { ...process.env, ...env, OVERDUE_LOG_LEVEL: 'warn' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  // The command itself, as npx and npm run start it (its first line gives Node its options), on the
+  // Node that runs this harness.
+  const r = spawnSync(`${ROOT}bin/overdue.js`, ['cycle', '--as-of', day, '--json', ...CYCLE_ARGS], {
+    env: { ...process.env, ...env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, OVERDUE_LOG_LEVEL: 'warn' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   const wall = performance.now() - t;
   if (r.status !== 0) throw new Error(`cycle process failed (${r.status}): ${r.stderr}`);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CLI } from './support/cli.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -18,6 +19,13 @@ test('overdue exits 0 with the command\'s output, and 1 with its error on a bad 
   const bad = run(process.execPath, ['no-such-command']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /unknown command 'no-such-command'/);
+});
+
+test('overdue runs as a command of its own, Node started by its first line with the options it gives', () => {
+  // As npx and npm run start it: the file itself, `node` found on the PATH (this test's Node first).
+  const direct = spawnSync(CLI, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` } });
+  assert.deepEqual([direct.status, direct.stdout.trim(), direct.stderr], [0, VERSION, '']);
+  assert.match(readFileSync(CLI, 'utf8').split('\n')[0], /^#!\/usr\/bin\/env -S node --max-semi-space-size=16$/);
 });
 
 const SYSTEM_NODE = '/usr/bin/node';
