@@ -48,8 +48,8 @@ CONF
       # Each server process keeps 64 MiB of freed memory instead of handing it back to the system at
       # once (glibc's malloc top pad; its default gives back all but 128 kB). A statement that builds
       # large values (the daily cycle's facts documents, a refresh's hash tables) otherwise takes a
-      # page fault for every 4 kB it touches, on every run: on this virtual machine a third of a facts
-      # statement's time (bench/README.md). MALLOC_TOP_PAD_ already set in the environment is kept.
+      # page fault for every 4 kB it touches, on every run: on this virtual machine about 40 % of a
+      # facts statement's time (bench/README.md). MALLOC_TOP_PAD_ already set in the environment is kept.
       as_pg env MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-67108864}" "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null
     fi
     echo "postgres://postgres@127.0.0.1:$port/postgres"

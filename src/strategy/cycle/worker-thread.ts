@@ -1,6 +1,6 @@
 // A cycle worker on a thread of its own: it opens its own connection to the server, compiles the
 // strategy set the day was laid out with from the documents the main thread loaded and validated (it
-// loads no validator of its own), and works the day's chunks like any other worker. The thread that
+// does not validate them again), and works the day's chunks like any other worker. The thread that
 // started it receives its log lines and, at the end, its totals.
 //
 // A thread spends about a fifth of a second loading its modules before it can work. The `overdue
