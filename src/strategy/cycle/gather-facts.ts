@@ -182,6 +182,36 @@ function chunkRange({ loBorrowerId: lo, hiBorrowerId: hi }: FactsScope): (column
 }
 
 /**
+ * On the state alone (alias s): delinquent, or due within the widest pre-due window of any product
+ * (time does not change whether a stored DPD is above zero). The in-scope accounts are among these
+ * and those with a recent event.
+ */
+function delinquentOrDueSoon(scope: Pick<FactsScope, 'asOf' | 'maxPreDueDays' | 'preDueDaysByProduct'>): RawBuilder<unknown> {
+  const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct ?? {}));
+  return sql`(s.dpd > 0 OR s.next_due_date <= ${scope.asOf}::date + ${widestPreDue}::int)`;
+}
+
+/** The rest marks for a later day than asOf under the activation (alias q), left-joined to the states (alias s) of the chunk's range. */
+function restMarkJoin(scope: FactsScope, activationId: number): RawBuilder<unknown> {
+  return sql`
+      LEFT JOIN account_rest q ON q.borrower_id = s.borrower_id AND q.loan_id = s.loan_id AND ${chunkRange(scope)('q.borrower_id')}
+                                  AND q.until > ${scope.asOf}::date AND q.activation_id = ${activationId}`;
+}
+
+/**
+ * Of the chunk's states delinquent or due soon (delinquentOrDueSoon), how many there are and how many
+ * carry a rest mark under the activation: an estimate of the share of its in-scope accounts at rest,
+ * read before its facts (a worker's first chunk, with no chunk before it to go by; AccountsReading).
+ */
+export async function restMarksInScope(db: Executor, scope: FactsScope, activationId: number): Promise<{ accounts: number; resting: number }> {
+  const counted = await sql<{ accounts: number; resting: number }>`
+    SELECT count(*)::int AS accounts, count(q.loan_id)::int AS resting
+    FROM account_states s ${restMarkJoin(scope, activationId)}
+    WHERE ${chunkRange(scope)('s.borrower_id')} AND ${delinquentOrDueSoon(scope)}`.execute(db);
+  return counted.rows[0];
+}
+
+/**
  * The account facts of a chunk: the in-scope accounts (a materialised CTE) with their step history and
  * events, and with their contact facts too when asked, as one JSON document of parts by column. The side
  * queries join the accounts set instead of receiving id lists; by range, the chunk's range lets the
@@ -195,19 +225,15 @@ function accountsQuery(scope: FactsScope, withContacts: boolean, reading: Accoun
   const historySince = addDays(asOf, -HISTORY_DAYS);
   const inRange = chunkRange(scope);
   const loanFilter = scope.loanIds ? sql`AND s.loan_id = ANY(${scope.loanIds}::bigint[])` : sql``;
-  const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct ?? {}));
   // At rest: a mark for a later day under the active strategies, and no event in the look-back that
   // the mark's look-ahead did not see (account-rest.ts; only accounts with an event in the look-back
   // are probed for one).
-  const restJoin = scope.restUnder === undefined ? sql`` : sql`
-      LEFT JOIN account_rest q ON q.borrower_id = s.borrower_id AND q.loan_id = s.loan_id AND ${inRange('q.borrower_id')}
-                                  AND q.until > ${asOf}::date AND q.activation_id = ${scope.restUnder}`;
+  const restJoin = scope.restUnder === undefined ? sql`` : restMarkJoin(scope, scope.restUnder);
   const resting = scope.restUnder === undefined ? sql`false` : sql`(q.loan_id IS NOT NULL AND NOT (s.has_event AND ${eventUnseenByMark('q', 's', asOf)}))`;
   const inScope = sql`
         -- In scope: delinquent, due soon, or with a recent event. The first test (the widest pre-due
-        -- window of any product) runs on the states alone, before any join (time does not change
-        -- whether a stored DPD is above zero).
-        AND (s.dpd > 0 OR s.next_due_date <= ${asOf}::date + ${widestPreDue}::int OR s.has_event)
+        -- window of any product) runs on the states alone, before any join.
+        AND (${delinquentOrDueSoon(scope)} OR s.has_event)
         AND (s.dpd > 0 OR s.has_event
              OR s.next_due_date <= ${asOf}::date
                                    + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays}))`;

@@ -16,7 +16,7 @@ import type { ActiveStrategySet, PlannedAction } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
 import { mayAct } from '../core/screen.ts';
 import { factsAfter, restOf, type AccountRest, type ActionOnRecord } from '../core/rest.ts';
-import { gatherScreenedFacts, type AccountsReading, type ContactFactsLoading } from './gather-facts.ts';
+import { gatherScreenedFacts, restMarksInScope, type AccountsReading, type ContactFactsLoading } from './gather-facts.ts';
 import { persistActions, statusOf, type ActionToPersist, type PersistCount } from './persist-actions.ts';
 import { endRest, persistRest } from './account-rest.ts';
 import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
@@ -73,16 +73,10 @@ export function accountsReading(last: Pick<ChunkCounts, 'evaluated' | 'idle'> | 
  */
 async function firstChunkReading(trx: Transaction<DB>, day: CycleDay, chunk: { lo_borrower_id: number; hi_borrower_id: number }): Promise<AccountsReading> {
   if (!day.rest) return 'by-range';
-  const scope = scopeOf(day.set);
-  const widestPreDue = Math.max(scope.maxPreDueDays, ...Object.values(scope.preDueDaysByProduct));
-  const { lo_borrower_id: lo, hi_borrower_id: hi } = chunk;
-  const counted = await sql<{ accounts: number; resting: number }>`
-    SELECT count(*)::int AS accounts, count(q.loan_id)::int AS resting
-    FROM account_states s
-    LEFT JOIN account_rest q ON q.borrower_id = s.borrower_id AND q.loan_id = s.loan_id AND q.borrower_id >= ${lo} AND q.borrower_id < ${hi}
-                                AND q.until > ${day.asOf}::date AND q.activation_id = ${day.activationId}
-    WHERE s.borrower_id >= ${lo} AND s.borrower_id < ${hi} AND (s.dpd > 0 OR s.next_due_date <= ${day.asOf}::date + ${widestPreDue}::int)`.execute(trx);
-  const { accounts, resting } = counted.rows[0];
+  const { maxPreDueDays, preDueDaysByProduct } = scopeOf(day.set);
+  const { accounts, resting } = await restMarksInScope(trx, {
+    asOf: day.asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays, preDueDaysByProduct,
+  }, day.activationId);
   return accountsReading({ evaluated: accounts, idle: { [AT_REST]: resting } });
 }
 
