@@ -200,13 +200,13 @@ function restMarkJoin(scope: FactsScope, activationId: number): RawBuilder<unkno
 
 /**
  * Of the chunk's states delinquent or due soon (delinquentOrDueSoon), how many there are and how many
- * carry a rest mark under the activation: an estimate of the share of its in-scope accounts at rest,
+ * carry a rest mark under the activation the scope skips those at rest under: an estimate of the share of its in-scope accounts at rest,
  * read before its facts (a worker's first chunk, with no chunk before it to go by; AccountsReading).
  */
-export async function restMarksInScope(db: Executor, scope: FactsScope, activationId: number): Promise<{ accounts: number; resting: number }> {
+export async function restMarksInScope(db: Executor, scope: FactsScope & { restUnder: number }): Promise<{ accounts: number; resting: number }> {
   const counted = await sql<{ accounts: number; resting: number }>`
     SELECT count(*)::int AS accounts, count(q.loan_id)::int AS resting
-    FROM account_states s ${restMarkJoin(scope, activationId)}
+    FROM account_states s ${restMarkJoin(scope, scope.restUnder)}
     WHERE ${chunkRange(scope)('s.borrower_id')} AND ${delinquentOrDueSoon(scope)}`.execute(db);
   return counted.rows[0];
 }

@@ -16,7 +16,7 @@ import type { ActiveStrategySet, PlannedAction } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
 import { mayAct } from '../core/screen.ts';
 import { factsAfter, restOf, type AccountRest, type ActionOnRecord } from '../core/rest.ts';
-import { gatherScreenedFacts, restMarksInScope, type AccountsReading, type ContactFactsLoading } from './gather-facts.ts';
+import { gatherScreenedFacts, restMarksInScope, type AccountsReading, type ContactFactsLoading, type FactsScope } from './gather-facts.ts';
 import { persistActions, statusOf, type ActionToPersist, type PersistCount } from './persist-actions.ts';
 import { endRest, persistRest } from './account-rest.ts';
 import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
@@ -71,12 +71,9 @@ export function accountsReading(last: Pick<ChunkCounts, 'evaluated' | 'idle'> | 
  * reading the first chunk by range (its contact facts after the screen) cost each worker about 0.1 s
  * more on the benchmark's next day.
  */
-async function firstChunkReading(trx: Transaction<DB>, day: CycleDay, chunk: { lo_borrower_id: number; hi_borrower_id: number }): Promise<AccountsReading> {
-  if (!day.rest) return 'by-range';
-  const { maxPreDueDays, preDueDaysByProduct } = scopeOf(day.set);
-  const { accounts, resting } = await restMarksInScope(trx, {
-    asOf: day.asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays, preDueDaysByProduct,
-  }, day.activationId);
+async function firstChunkReading(trx: Transaction<DB>, scope: FactsScope): Promise<AccountsReading> {
+  if (scope.restUnder === undefined) return 'by-range';
+  const { accounts, resting } = await restMarksInScope(trx, { ...scope, restUnder: scope.restUnder });
   return accountsReading({ evaluated: accounts, idle: { [AT_REST]: resting } });
 }
 
@@ -259,14 +256,15 @@ async function processNextChunk(
   const { accounts } = await refreshDelinquency(trx, { asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id });
   const refresh = lap();
   const scope = scopeOf(set);
-  // A first chunk read by key loads awake accounts only, most of which the screen lets through.
-  const reading = last ? accountsReading(last) : await firstChunkReading(trx, day, chunk);
-  const loading = last ? contactFactsLoading(last) : reading === 'awake-by-key' ? 'with-accounts' : 'after-screen';
-  const rest: AccountRest[] = [];
-  const { facts, screenedOut, atRest } = await gatherScreenedFacts(trx, {
+  const factsScope: FactsScope = {
     asOf, loBorrowerId: chunk.lo_borrower_id, hiBorrowerId: chunk.hi_borrower_id, maxPreDueDays: scope.maxPreDueDays, preDueDaysByProduct: scope.preDueDaysByProduct,
     emergencyContactsFromDpd: scope.emergencyContactsFromDpd, restUnder: day.rest ? day.activationId : undefined,
-  }, (core) => {
+  };
+  // A first chunk read by key loads awake accounts only, most of which the screen lets through.
+  const reading = last ? accountsReading(last) : await firstChunkReading(trx, factsScope);
+  const loading = last ? contactFactsLoading(last) : reading === 'awake-by-key' ? 'with-accounts' : 'after-screen';
+  const rest: AccountRest[] = [];
+  const { facts, screenedOut, atRest } = await gatherScreenedFacts(trx, factsScope, (core) => {
     if (mayAct(core, set)) return true;
     // Screened out: it plans nothing today, and may rest from tomorrow on.
     const r = day.rest ? restOf(core, set) : null;
