@@ -172,8 +172,10 @@ export async function upsertAccountStates(db: Executor, asOf: string, scope: Bor
     // insert fails as a whole and the refresh below does the work instead. Its loans meet their
     // instalments in one ordered pass over the scope's range of the index (a merge join), which the
     // planner, costing each index row as a random read of the table, would otherwise trade for a probe
-    // per loan: 9,000 descents of the index read 35 times the pages (a third of the refresh's time).
-    const inserted = await unlessUniqueViolation(db, () => withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) =>
+    // per loan: 9,000 descents of the index read 35 times the pages (a third of the refresh's time), or
+    // for a bitmap of the primary key over the whole range, every instalment's row read and tested
+    // and the loans then hashed (a tenth of the statement).
+    const inserted = await unlessUniqueViolation(db, () => withPlannerSettings(db, { enable_nestloop: 'off', enable_bitmapscan: 'off' }, (trx) =>
       accountStatesUpsert(asOf, scope, { due: firstRefreshDue(scope), firstRefresh: true }).execute(trx)));
     if (inserted) return { accounts: Number(inserted.numAffectedRows ?? 0), carried: 0 };
   }

@@ -3,6 +3,7 @@
 // not by round trips or the 65,535-parameter limit. Works unchanged on PGlite and PostgreSQL.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DB } from '../platform/db/types.ts';
+import { textArrayLiteral } from '../platform/db/array-literal.ts';
 
 /** The column's SQL type; array and jsonb columns travel as text and are cast per row. */
 export type ColumnType = 'bigint' | 'integer' | 'text' | 'date' | 'boolean' | 'timestamptz' | 'text[]' | 'jsonb';
@@ -14,14 +15,11 @@ export interface ColumnSpec<Row> {
   value?: (row: Row) => unknown;
 }
 
-/** A PostgreSQL array literal, so that one text[] value per row can travel inside a text array. */
-function arrayLiteral(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
 
 function wireValue(type: ColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (type === 'text[]') return arrayLiteral(value as string[]);
+  // A text[] value per row travels inside a text array, as an array literal.
+  if (type === 'text[]') return textArrayLiteral(value as string[]);
   if (type === 'jsonb') return JSON.stringify(value);
   return value;
 }

@@ -8,10 +8,6 @@ export function isAnyOf(column: string, values: readonly (string | number)[], pg
   return sql<boolean>`${sql.ref(column)} = any(${[...values]}::${sql.raw(pgType)}[])`;
 }
 
-/** A PostgreSQL array literal ('{"sms","call"}') so that a text[] per row can travel inside unnest(). */
-export function textArrayLiteral(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
 
 /** Rows for multi-row INSERTs, sized so that no statement nears the parameter limit. */
 export function inChunks<T>(rows: readonly T[], size = 1000): T[][] {

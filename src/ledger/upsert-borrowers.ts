@@ -8,7 +8,9 @@ import { localDateOf } from '../platform/core/calendar.ts';
 import type { Channel } from '../strategy/core/facts.ts';
 import type { BorrowerInput, ContactPointKind, ContactPointStatus, EmergencyContactStatus, RowOutcome } from './core/types.ts';
 import { planContactPoints, planEmergencyContacts, type ContactPointChange, type StoredContactPoint, type StoredEmergencyContact } from './core/contact-points.ts';
-import { applyInWaves, inChunks, inTransaction, isAnyOf, textArrayLiteral } from './bulk.ts';
+import { applyInWaves, inChunks, inTransaction, isAnyOf } from './bulk.ts';
+// A text[] per row travels inside unnest() as an array literal.
+import { textArrayLiteral } from '../platform/db/array-literal.ts';
 
 export interface BorrowerUpsertOptions {
   /** The instant of the change (status_changed_at, and the event day in the borrower's time zone). */

@@ -188,7 +188,7 @@ test('a worker out of chunks waits for those others hold: done when they are, ta
     // The holder dies: the waiting worker takes its chunk over and plans every action of the day.
     const first = holdChunk();
     await first.holding;
-    const working = workChunks(worker, { asOf: AS_OF, set: active.set, activationId: active.activationId, rest: true }, 'waiting-worker');
+    const working = workChunks(worker, { asOf: AS_OF, set: active.set, activationId: active.activationId, rest: true, planSlice: 7 }, 'waiting-worker');
     assert.equal(await settledWithin(working, 2500), false, 'the worker waits while chunk 1 is held, longer than the timeouts');
     assert.equal(await claimsWaitingOnLock(), 1, 'the worker waits on the held chunk\'s lock');
     const pending = await sql<{ chunk_no: number }>`SELECT chunk_no FROM cycle_chunks WHERE as_of = ${AS_OF} AND status = 'pending'`.execute(database.db);
@@ -203,7 +203,7 @@ test('a worker out of chunks waits for those others hold: done when they are, ta
     await sql`UPDATE cycle_chunks SET status = 'pending', worker = NULL WHERE as_of = ${AS_OF}`.execute(database.db);
     const second = holdChunk();
     await second.holding;
-    const again = workChunks(worker, { asOf: AS_OF, set: active.set, activationId: active.activationId, rest: true }, 'waiting-worker');
+    const again = workChunks(worker, { asOf: AS_OF, set: active.set, activationId: active.activationId, rest: true, planSlice: 500 }, 'waiting-worker');
     assert.equal(await settledWithin(again, 2500), false, 'the worker waits while chunk 1 is held, longer than the timeouts');
     second.end('done');
     await second.transaction;

@@ -28,7 +28,7 @@ test('a worker thread works a laid-out day to the end, planning what full evalua
     await layOutCycle(database, AS_OF, active.activationId, 150);
     const lines: string[] = [];
     const totals = await runWorkerThread({
-      url: database.url!, asOf: AS_OF, activationId: active.activationId, strategies: active.compiledFrom, rest: true, name: 'thread-a',
+      url: database.url!, asOf: AS_OF, activationId: active.activationId, strategies: active.compiledFrom, rest: true, planSlice: 5, name: 'thread-a',
     }, (line) => lines.push(line));
     const chunks = await sql<{ n: number; by_thread: number }>`
       SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'done' AND worker = 'thread-a')::int AS by_thread FROM cycle_chunks WHERE as_of = ${AS_OF}`.execute(database.db);

@@ -5,6 +5,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { addDays } from '../../platform/core/calendar.ts';
+import { integerArrayLiteral } from '../../platform/db/array-literal.ts';
 import { EVENT_LOOKBACK_DAYS } from '../core/facts.ts';
 import type { AccountRest } from '../core/rest.ts';
 
@@ -16,7 +17,8 @@ export async function persistRest(db: Executor, asOf: string, activationId: numb
   await sql`
     INSERT INTO account_rest (borrower_id, loan_id, until, activation_id, marked_on)
     SELECT borrower_id, loan_id, ${asOf}::date + days, ${activationId}::bigint, ${asOf}::date
-    FROM unnest(${rest.map((r) => r.borrowerId)}::bigint[], ${rest.map((r) => r.loanId)}::bigint[], ${rest.map((r) => r.days)}::int[])
+    FROM unnest(${integerArrayLiteral(rest.map((r) => r.borrowerId))}::bigint[], ${integerArrayLiteral(rest.map((r) => r.loanId))}::bigint[],
+                ${integerArrayLiteral(rest.map((r) => r.days))}::int[])
          AS r(borrower_id, loan_id, days)
     ON CONFLICT (borrower_id, loan_id) DO UPDATE SET until = EXCLUDED.until, activation_id = EXCLUDED.activation_id, marked_on = EXCLUDED.marked_on`.execute(db);
 }
@@ -44,7 +46,7 @@ export async function endRest(db: Executor, accounts: ReadonlyArray<{ borrowerId
   if (accounts.length === 0) return;
   await sql`
     DELETE FROM account_rest r
-    USING unnest(${accounts.map((a) => a.borrowerId)}::bigint[], ${accounts.map((a) => a.loanId)}::bigint[]) AS a(borrower_id, loan_id)
+    USING unnest(${integerArrayLiteral(accounts.map((a) => a.borrowerId))}::bigint[], ${integerArrayLiteral(accounts.map((a) => a.loanId))}::bigint[]) AS a(borrower_id, loan_id)
     WHERE r.borrower_id = a.borrower_id AND r.loan_id = a.loan_id`.execute(db);
 }
 

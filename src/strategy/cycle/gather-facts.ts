@@ -7,6 +7,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { withPlannerSettings } from '../../platform/db/planner-settings.ts';
+import { integerArrayLiteral, textArrayLiteral } from '../../platform/db/array-literal.ts';
 import { addDays, daysBetween, maxDate, minDate } from '../../platform/core/calendar.ts';
 import { stateOnColumns, type CarriedColumn } from '../../delinquency/index.ts';
 import {
@@ -393,22 +394,14 @@ function contactParts(scope: FactsScope, byKey = false): RawBuilder<unknown> {
                    WHERE days_ago >= 0)`;
 }
 
-/**
- * Whole numbers as a PostgreSQL array literal, written in one join: the driver's own conversion of a
- * JavaScript array escapes and concatenates element by element.
- */
-function idList(ids: readonly number[]): string {
-  return `{${ids.join(',')}}`;
-}
-
 /** The contact facts of the given accounts of a chunk, which come as arrays. */
 function contactsQuery(scope: FactsScope, accounts: ContactScope): RawBuilder<unknown> {
   return sql`
-    WITH acc AS MATERIALIZED (SELECT * FROM unnest(${idList(accounts.borrowerOfLoan)}::bigint[], ${idList(accounts.loans)}::bigint[]) AS a(borrower_id, loan_id)),
+    WITH acc AS MATERIALIZED (SELECT * FROM unnest(${integerArrayLiteral(accounts.borrowerOfLoan)}::bigint[], ${integerArrayLiteral(accounts.loans)}::bigint[]) AS a(borrower_id, loan_id)),
     who AS MATERIALIZED (SELECT w.borrower_id, w.time_zone, b.contact_point_by_channel AS point_by_channel
-                         FROM unnest(${idList(accounts.borrowers)}::bigint[], ${accounts.timeZones}::text[]) AS w(borrower_id, time_zone)
+                         FROM unnest(${integerArrayLiteral(accounts.borrowers)}::bigint[], ${textArrayLiteral(accounts.timeZones)}::text[]) AS w(borrower_id, time_zone)
                          JOIN borrowers b ON b.borrower_id = w.borrower_id),
-    ${contactsPart(scope, sql`(SELECT * FROM unnest(${idList(accounts.withEmergencyContacts)}::bigint[]) AS w(borrower_id))`)}
+    ${contactsPart(scope, sql`(SELECT * FROM unnest(${integerArrayLiteral(accounts.withEmergencyContacts)}::bigint[]) AS w(borrower_id))`)}
     SELECT json_build_object(${contactParts(scope)})::text AS facts, json_build_object('contacts', (SELECT texts FROM contacts_part))::text AS texts`;
 }
 
@@ -531,19 +524,16 @@ function maxOf(values: readonly number[]): number {
   return max;
 }
 
-function contactScopeOf(scope: FactsScope, passed: readonly AccountCoreFacts[]): ContactScope {
-  const accounts: ContactScope = { borrowerOfLoan: [], loans: [], borrowers: [], withEmergencyContacts: [], timeZones: [] };
-  for (const core of passed) {
-    accounts.borrowerOfLoan.push(core.borrowerId);
-    accounts.loans.push(core.loanId);
-    // Accounts come by borrower: a borrower's loans are next to each other.
-    if (accounts.borrowers.at(-1) !== core.borrowerId) {
-      accounts.borrowers.push(core.borrowerId);
-      accounts.timeZones.push(core.timeZone);
-    }
-    if (accounts.withEmergencyContacts.at(-1) !== core.borrowerId && needsEmergencyContacts(scope, core.dpd)) accounts.withEmergencyContacts.push(core.borrowerId);
+/** Adds an account let through by the screen to the scope of the contact facts statement (accounts come by borrower). */
+function addToContactScope(accounts: ContactScope, scope: FactsScope, core: AccountCoreFacts): void {
+  accounts.borrowerOfLoan.push(core.borrowerId);
+  accounts.loans.push(core.loanId);
+  // Accounts come by borrower: a borrower's loans are next to each other.
+  if (accounts.borrowers.at(-1) !== core.borrowerId) {
+    accounts.borrowers.push(core.borrowerId);
+    accounts.timeZones.push(core.timeZone);
   }
-  return accounts;
+  if (accounts.withEmergencyContacts.at(-1) !== core.borrowerId && needsEmergencyContacts(scope, core.dpd)) accounts.withEmergencyContacts.push(core.borrowerId);
 }
 
 /** The accounts part by column name, each a list in row order. */
@@ -671,17 +661,32 @@ export type ContactFactsLoading = 'with-accounts' | 'after-screen';
 export type AccountsReading = 'by-range' | 'awake-by-key';
 
 /**
- * The facts of the chunk's in-scope accounts that pass the screen; the others are only counted. The
- * account facts statement runs with nested-loop joins off: its side queries each read a chunk's range
- * of one table for a few thousand accounts, and the planner, which cannot see how many rows the
- * accounts CTE holds, would pick a nested loop of index probes per account, slower than hashing the
- * range. The contact facts statement that follows the screen receives its accounts as arrays whose
- * length the planner sees, and chooses well: probes for the few accounts a screened chunk keeps (18
- * against 36 ms hashing).
+ * The facts of the chunk's in-scope accounts that pass the screen; the others are only counted
+ * (visitScreenedFacts, gathered in a list).
  */
 export async function gatherScreenedFacts(
   db: Executor, scope: FactsScope, screen: (core: AccountCoreFacts) => boolean, loading: ContactFactsLoading, reading: AccountsReading = 'by-range',
 ): Promise<{ facts: AccountFacts[]; screenedOut: number; atRest: number }> {
+  const facts: AccountFacts[] = [];
+  const counts = await visitScreenedFacts(db, scope, screen, (f) => { facts.push(f); }, loading, reading);
+  return { facts, ...counts };
+}
+
+/**
+ * Hands each in-scope account of the chunk that passes the screen, with all its facts, to visit, in
+ * the order of the accounts (by borrower, then loan), as soon as they are complete; the others are
+ * only counted. No list of the accounts' objects is kept: the daily cycle plans and serializes each
+ * account's actions as it comes, so its facts die young. The account facts statement runs with
+ * nested-loop joins off: its side queries each read a chunk's range of one table for a few thousand
+ * accounts, and the planner, which cannot see how many rows the accounts CTE holds, would pick a
+ * nested loop of index probes per account, slower than hashing the range. The contact facts statement
+ * that follows the screen receives its accounts as arrays whose length the planner sees, and chooses
+ * well: probes for the few accounts a screened chunk keeps (18 against 36 ms hashing).
+ */
+export async function visitScreenedFacts(
+  db: Executor, scope: FactsScope, screen: (core: AccountCoreFacts) => boolean, visit: (facts: AccountFacts) => void,
+  loading: ContactFactsLoading, reading: AccountsReading = 'by-range',
+): Promise<{ screenedOut: number; atRest: number }> {
   const { asOf } = scope;
   const withAccounts = loading === 'with-accounts';
   const g = await withPlannerSettings(db, { enable_nestloop: 'off' }, (trx) =>
@@ -689,7 +694,7 @@ export async function gatherScreenedFacts(
   const accounts = accountColumnsOf(g.accounts);
   const rows = accounts.loan_id.length;
   const atRest = Number(g.atRest);
-  if (rows === 0) return { facts: [], screenedOut: 0, atRest };
+  if (rows === 0) return { screenedOut: 0, atRest };
 
   const historyOf = rangesBy(g.history, 0);
   const [, hStrategy, hStep, hChannel, hParty, hLastOn, hEpisodeDays] = g.history;
@@ -706,20 +711,32 @@ export async function gatherScreenedFacts(
   };
   // Contact facts fill their account's object: one object per account whatever the loading.
   const complete = (k: ContactParts) => contactFactsReader(asOf, k, h, historyOf);
-  const withContacts = withAccounts ? complete(g as AccountParts & ContactParts) : null;
-  // Each account is screened as soon as its facts are built, and only those it lets through are kept:
-  // the others' objects die young, before a scavenge has to copy them.
-  const passed: AccountCoreFacts[] = [];
+  if (withAccounts) {
+    // Each account is screened as soon as its facts are built, and visited if it passes.
+    const withContacts = complete(g as AccountParts & ContactParts);
+    let screenedOut = 0;
+    for (let row = 0; row < rows; row++) {
+      const facts = withContacts(coreFactsAt(parts, row));
+      if (screen(facts)) visit(facts);
+      else screenedOut++;
+    }
+    return { screenedOut, atRest };
+  }
+  // After the screen: what the contact facts statement needs of the accounts it lets through is kept,
+  // not their objects, which are built again once their contact facts are in.
+  const passed: number[] = [];
+  const contactScope: ContactScope = { borrowerOfLoan: [], loans: [], borrowers: [], withEmergencyContacts: [], timeZones: [] };
   for (let row = 0; row < rows; row++) {
     const core = coreFactsAt(parts, row);
-    const facts = withContacts === null ? core : withContacts(core);
-    if (screen(facts)) passed.push(facts);
+    if (!screen(core)) continue;
+    passed.push(row);
+    addToContactScope(contactScope, scope, core);
   }
   const screenedOut = rows - passed.length;
-  if (withContacts !== null) return { facts: passed as AccountFacts[], screenedOut, atRest };
-  if (passed.length === 0) return { facts: [], screenedOut, atRest };
-  const k = await runFactsQuery<ContactParts>(db, contactsQuery(scope, contactScopeOf(scope, passed)));
-  return { facts: passed.map(complete(k)), screenedOut, atRest };
+  if (passed.length === 0) return { screenedOut, atRest };
+  const withContacts = complete(await runFactsQuery<ContactParts>(db, contactsQuery(scope, contactScope)));
+  for (const row of passed) visit(withContacts(coreFactsAt(parts, row)));
+  return { screenedOut, atRest };
 }
 
 /** Fills an account's contact facts in from the contact parts (and its step history rows). */

@@ -60,57 +60,92 @@ const inputRow = sql.raw([
 ].join(', '));
 const inputColumns = sql.raw([...SCALAR_COLUMNS.map(([name]) => name), 'reason', 'payload', 'verdict', 'status', 'status_reason'].join(', '));
 
-export async function persistActions(db: Executor, rows: readonly ActionToPersist[]): Promise<PersistCount[]> {
-  if (rows.length === 0) return [];
-  // One JSON array of positional rows for the scalars instead of fifteen parameter arrays or keyed
-  // objects: the server parses it once in C, and the client writes no keys and escapes nothing per
-  // element. The reason and payload documents travel as text, one per line, so the server validates
-  // them as json without building a jsonb value of each. The compliance decisions repeat across a
-  // chunk (a few distinct ones for thousands of actions), so they travel once each.
-  const decisions: Array<[Verdict, ActionStatus, string]> = [];
+/**
+ * A chunk's actions on their way to persistActions, reduced to what is sent as they are added: the
+ * daily cycle adds each few hundred accounts' actions as soon as they are planned, so the planned
+ * objects (and the facts they were planned from) die young instead of living through the chunk, and
+ * only each action's row of scalars and its reason's text are kept (fewer, smaller objects for the
+ * garbage collector to copy).
+ *
+ * The scalars travel as one JSON array of positional rows instead of fifteen parameter arrays or
+ * keyed objects: the server parses it once in C, and the client writes no keys and escapes nothing per
+ * element. The reason and payload documents travel as text, one per line, so the server validates
+ * them as json without building a jsonb value of each. The compliance decisions repeat across a
+ * chunk (a few distinct ones for thousands of actions), so they travel once each.
+ */
+export class ActionBatch {
+  /** Each action's scalars (SCALAR_COLUMNS), then its decision's index. */
+  readonly #rows: unknown[][] = [];
+  readonly #reasons: string[] = [];
+  readonly #payloads: string[] = [];
+  readonly #decisions: Array<[Verdict, ActionStatus, string]> = [];
   // Decisions by verdict (a judge may hand the same verdict object to many contacts: looked up by
   // identity, its content is keyed once), then by status reason (which names the status too).
-  const byVerdict = new Map<Verdict, Map<string, number>>();
-  const byContent = new Map<string, Map<string, number>>();
-  const decisionOf = (verdict: Verdict, status: ActionStatus, statusReason: string): number => {
-    let forVerdict = byVerdict.get(verdict);
+  readonly #byVerdict = new Map<Verdict, Map<string, number>>();
+  readonly #byContent = new Map<string, Map<string, number>>();
+
+  get count(): number {
+    return this.#rows.length;
+  }
+
+  #decisionOf(verdict: Verdict, status: ActionStatus, statusReason: string): number {
+    let forVerdict = this.#byVerdict.get(verdict);
     if (forVerdict === undefined) {
       const content = `${verdict.outcome}\u0000${verdict.rules.join('\u0001')}\u0000${verdict.reason}`;
-      forVerdict = byContent.get(content) ?? new Map<string, number>();
-      byContent.set(content, forVerdict);
-      byVerdict.set(verdict, forVerdict);
+      forVerdict = this.#byContent.get(content) ?? new Map<string, number>();
+      this.#byContent.set(content, forVerdict);
+      this.#byVerdict.set(verdict, forVerdict);
     }
     let decision = forVerdict.get(statusReason);
     if (decision === undefined) {
-      decision = decisions.push([verdict, status, statusReason]) - 1;
+      decision = this.#decisions.push([verdict, status, statusReason]) - 1;
       forVerdict.set(statusReason, decision);
     }
     return decision;
-  };
-  const reasons: string[] = [];
-  const payloads: string[] = [];
-  // An account's actions come together and share their payload object when it is the same (see
-  // evaluate.ts), so it is written once per account, not once per action.
-  let lastPayload: object | null = null;
-  let lastPayloadText = '';
-  const input = JSON.stringify(rows.map((r) => {
-    const a = r.action;
-    const { status, statusReason } = statusOf(a, r.verdict);
-    const decision = decisionOf(r.verdict, status, statusReason);
-    reasons.push(JSON.stringify(a.reason));
-    if (a.payload !== lastPayload) {
-      lastPayload = a.payload;
-      lastPayloadText = JSON.stringify(a.payload);
+  }
+
+  add(rows: readonly ActionToPersist[]): void {
+    // An account's actions come together and share their payload object when it is the same (see
+    // evaluate.ts), so it is written once per account, not once per action.
+    let lastPayload: object | null = null;
+    let lastPayloadText = '';
+    for (const r of rows) {
+      const a = r.action;
+      const { status, statusReason } = statusOf(a, r.verdict);
+      const decision = this.#decisionOf(r.verdict, status, statusReason);
+      this.#reasons.push(JSON.stringify(a.reason));
+      if (a.payload !== lastPayload) {
+        lastPayload = a.payload;
+        lastPayloadText = JSON.stringify(a.payload);
+      }
+      this.#payloads.push(lastPayloadText);
+      this.#rows.push([
+        r.borrowerId, r.loanId, a.idempotencyKey, r.asOf, a.kind, a.channel, a.party, a.template, a.contactPointId,
+        a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision,
+      ]);
     }
-    payloads.push(lastPayloadText);
-    return [
-      r.borrowerId, r.loanId, a.idempotencyKey, r.asOf, a.kind, a.channel, a.party, a.template, a.contactPointId,
-      a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision,
-    ];
-  }));
-  const reasonLines = reasons.join('\n');
-  const payloadLines = payloads.join('\n');
-  const decisionList = JSON.stringify(decisions);
+  }
+
+  /**
+   * The statement's three texts and the decisions' list, once every action is added: each text is
+   * written in one piece (one large string each, not one per slice of actions and then their join).
+   */
+  texts(): { input: string; reasonLines: string; payloadLines: string; decisionList: string } {
+    return {
+      input: JSON.stringify(this.#rows), reasonLines: this.#reasons.join('\n'), payloadLines: this.#payloads.join('\n'),
+      decisionList: JSON.stringify(this.#decisions),
+    };
+  }
+}
+
+export async function persistActions(db: Executor, actions: readonly ActionToPersist[] | ActionBatch): Promise<PersistCount[]> {
+  let batch = actions as ActionBatch;
+  if (!(actions instanceof ActionBatch)) {
+    batch = new ActionBatch();
+    batch.add(actions);
+  }
+  if (batch.count === 0) return [];
+  const { input, reasonLines, payloadLines, decisionList } = batch.texts();
   // A day's chunk is planned once, so its actions are new but for a re-run over a re-laid day. The
   // insert first goes without the conflict check (speculative insertion costs about a tenth of the
   // statement); should any key exist already, that attempt is undone and the checked insert skips them.

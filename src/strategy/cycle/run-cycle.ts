@@ -16,8 +16,8 @@ import type { ActiveStrategySet, PlannedAction } from '../core/types.ts';
 import { evaluateAccount, scopeOf } from '../core/evaluate.ts';
 import { mayAct } from '../core/screen.ts';
 import { factsAfter, restOf, type AccountRest, type ActionOnRecord } from '../core/rest.ts';
-import { gatherScreenedFacts, restMarksInScope, type AccountsReading, type ContactFactsLoading, type FactsScope } from './gather-facts.ts';
-import { persistActions, statusOf, type ActionToPersist, type PersistCount } from './persist-actions.ts';
+import { visitScreenedFacts, restMarksInScope, type AccountsReading, type ContactFactsLoading, type FactsScope } from './gather-facts.ts';
+import { ActionBatch, persistActions, statusOf, type ActionToPersist, type PersistCount } from './persist-actions.ts';
 import { endRest, persistRest } from './account-rest.ts';
 import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
 
@@ -32,6 +32,14 @@ export const DEFAULT_CHUNK_BORROWERS = 16_000;
  */
 export const DEFAULT_CHUNK_BORROWERS_ON_SERVER = 32_000;
 const OPEN_END = 2 ** 53 - 1;
+/**
+ * Accounts planned at a time within a chunk (CycleOptions.planSlice): their facts and planned actions
+ * are dropped once their actions are reduced to what is sent (ActionBatch), so that few of them live
+ * long enough for the garbage collector to copy. Measured on the benchmark's first day (1,000,000
+ * accounts, 2 cores), interleaved, three pairs: the process's CPU 8.9 s against 10.4 s with the whole
+ * chunk planned at once, its scavenges 1.2 s against 2.0 s.
+ */
+export const DEFAULT_PLAN_SLICE = 500;
 /** The idle reason of in-scope accounts screened out before their contact facts were loaded. */
 export const SCREENED_OUT = 'no step can act today (screened)';
 /** The idle reason of in-scope accounts at rest (core/rest.ts): skipped without loading their facts. */
@@ -92,6 +100,11 @@ export interface CycleOptions {
   /** Name recorded on the chunks this process finishes. */
   workerName?: string;
   /**
+   * Accounts of a chunk planned at a time, a borrower's accounts always together (default
+   * DEFAULT_PLAN_SLICE): the same actions whatever the number.
+   */
+  planSlice?: number;
+  /**
    * Skip the accounts at rest and record how long each account evaluated may rest (default true).
    * False evaluates every account in scope and records no rest; the marks already recorded stay.
    */
@@ -104,6 +117,8 @@ export interface CycleDay {
   set: ActiveStrategySet;
   activationId: number;
   rest: boolean;
+  /** CycleOptions.planSlice. */
+  planSlice: number;
 }
 
 export interface ChunkCounts {
@@ -264,25 +279,47 @@ async function processNextChunk(
   const reading = last ? accountsReading(last) : await firstChunkReading(trx, factsScope);
   const loading = last ? contactFactsLoading(last) : reading === 'awake-by-key' ? 'with-accounts' : 'after-screen';
   const rest: AccountRest[] = [];
-  const { facts, screenedOut, atRest } = await gatherScreenedFacts(trx, factsScope, (core) => {
+  const idle: Record<string, number> = {};
+  const actions = new ActionBatch();
+  // Without rest, the accounts acted on, whose marks the chunk ends (endRest).
+  const actedOn: Array<{ borrowerId: number; loanId: number }> = [];
+  let evaluated = 0;
+  let planMs = 0;
+  // The accounts let through come in order and are planned a slice at a time, a borrower's accounts
+  // in the same slice (a judge may weigh a borrower's contacts together), and their actions
+  // serialized at once: facts and planned actions die young, not at the end of the chunk.
+  let slice: AccountFacts[] = [];
+  const planSlice = () => {
+    const t = performance.now();
+    const planned = planChunk(slice, set, judge, { rest: day.rest });
+    actions.add(planned.rows);
+    if (!day.rest) for (const { borrowerId, loanId } of planned.rows) actedOn.push({ borrowerId, loanId });
+    for (const r of planned.rest) rest.push(r);
+    for (const why in planned.idle) idle[why] = (idle[why] ?? 0) + planned.idle[why];
+    evaluated += slice.length;
+    slice = [];
+    planMs += performance.now() - t;
+  };
+  const { screenedOut, atRest } = await visitScreenedFacts(trx, factsScope, (core) => {
     if (mayAct(core, set)) return true;
     // Screened out: it plans nothing today, and may rest from tomorrow on.
     const r = day.rest ? restOf(core, set) : null;
     if (r) rest.push(r);
     return false;
+  }, (facts) => {
+    if (slice.length >= day.planSlice && slice[slice.length - 1].borrowerId !== facts.borrowerId) planSlice();
+    slice.push(facts);
   }, loading, reading);
-  const gather = lap();
-  const evaluated = facts.length + screenedOut + atRest;
-  const planned = planChunk(facts, set, judge, { rest: day.rest });
-  const { rows, idle } = planned;
-  rest.push(...planned.rest);
+  if (slice.length > 0) planSlice();
+  // The planning done between the facts' arrival counts as planning, not gathering.
+  const gather = lap() - Math.round(planMs);
+  evaluated += screenedOut + atRest;
   if (screenedOut > 0) idle[SCREENED_OUT] = screenedOut;
   if (atRest > 0) idle[AT_REST] = atRest;
-  const plan = lap();
-  // Nothing of the facts is used past this point, so they are not kept alive across the persist.
-  const persisted = await persistActions(trx, rows);
+  const plan = Math.round(planMs);
+  const persisted = await persistActions(trx, actions);
   if (day.rest) await persistRest(trx, asOf, day.activationId, rest);
-  else await endRest(trx, rows);
+  else await endRest(trx, actedOn);
   const counts: ChunkCounts = { accounts, evaluated, planned: persisted, idle, timings: { refresh, gather, plan, persist: lap() } };
   await sql`
     UPDATE cycle_chunks SET status = 'done', worker = ${worker}, accounts = ${accounts},
@@ -376,7 +413,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const active = await loadActiveSet(database.db);
   if (!active) throw new Error('no active strategy set: activate one first with `overdue strategy activate strategies/`');
   const { set, activationId } = active;
-  const day: CycleDay = { asOf: options.asOf, set, activationId, rest: options.rest ?? true };
+  const day: CycleDay = { asOf: options.asOf, set, activationId, rest: options.rest ?? true, planSlice: Math.max(1, options.planSlice ?? DEFAULT_PLAN_SLICE) };
   await layOutCycle(database, options.asOf, activationId, options.chunkBorrowers ?? (database.kind === 'server' ? DEFAULT_CHUNK_BORROWERS_ON_SERVER : DEFAULT_CHUNK_BORROWERS));
 
   const workers = Math.max(1, options.workers ?? Math.min(2, database.concurrency));
@@ -386,7 +423,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const threads = workerThreadsFor(database, workers, deps);
   if (!threads) await discardPrestartedWorkerThreads();
   const others = threads
-    ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, strategies: active.compiledFrom, rest: day.rest, name: nameOf(i + 1) }, deps.log))
+    ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, strategies: active.compiledFrom, rest: day.rest, planSlice: day.planSlice, name: nameOf(i + 1) }, deps.log))
     : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, day, nameOf(i + 1), deps.judge, deps.log));
   const working = [workChunks(database, day, nameOf(0), deps.judge, deps.log), ...others];
   // Once one worker finds no chunk left, the others are on their last ones: the statistics of the

@@ -19,6 +19,8 @@ export interface WorkerThreadData {
   strategies: LoadedActiveSet['compiledFrom'];
   /** CycleOptions.rest. */
   rest: boolean;
+  /** CycleOptions.planSlice. */
+  planSlice: number;
   name: string;
 }
 
@@ -106,7 +108,7 @@ async function work(data: WorkerThreadData, port: NonNullable<typeof parentPort>
   const database = await openDatabase({ url: data.url, poolSize: 1 });
   let totals: WorkerTotals;
   try {
-    totals = await workChunks(database, { asOf: data.asOf, set, activationId: data.activationId, rest: data.rest }, data.name, undefined, (line) => port.postMessage({ log: line }));
+    totals = await workChunks(database, { asOf: data.asOf, set, activationId: data.activationId, rest: data.rest, planSlice: data.planSlice }, data.name, undefined, (line) => port.postMessage({ log: line }));
   } finally {
     await database.close();
   }
