@@ -135,8 +135,11 @@ export interface ChunkCounts {
 
 export interface PhaseTimings {
   refresh: number;
+  /** The facts statements and the accounts' facts built from them, the screen included. */
   gather: number;
+  /** Evaluation, the compliance judge, rest, and the planned actions reduced to what is sent (ActionBatch). */
   plan: number;
+  /** The insert of the chunk's actions and outbox entries, and its rest marks. */
   persist: number;
 }
 
