@@ -275,6 +275,22 @@ test('action reasons list the segment and step conditions that held and the trig
   assert.equal(a.reason.summary, 's v1 (champion) seg/st: dpd 5 in window 1+');
 });
 
+test('reasons that read the same are one shared, frozen object; those of an event or another DPD are their own', () => {
+  const set = makeStrategySet([strategy([step(), step({ id: 'ev', on: { event: 'promise_broken' } })])]);
+  const first = evaluateAccount(makeFacts({ loanId: 1, dpd: 5 }), set).actions[0];
+  const second = evaluateAccount(makeFacts({ loanId: 2, dpd: 5 }), set).actions[0];
+  const later = evaluateAccount(makeFacts({ loanId: 3, dpd: 6 }), set).actions[0];
+  assert.notEqual(first.idempotencyKey, second.idempotencyKey);
+  assert.equal(first.reason, second.reason, 'the same words: one object');
+  assert.ok(Object.isFrozen(first.reason) && Object.isFrozen(first.reason.conditions));
+  assert.notEqual(later.reason, first.reason);
+  assert.equal(later.reason.summary, 's v1 (champion) seg/st: dpd 6 in window 1+');
+  const events = (loanId: number, eventId: number) => evaluateAccount(makeFacts({ loanId, dpd: 5, events: [{ eventId, kind: 'promise_broken', occurredOn: '2024-03-10' }] }), set)
+    .actions.find((x) => x.stepId === 'ev')!.reason;
+  assert.notEqual(events(4, 7), events(5, 7), 'an event step\'s reason names its event: never shared');
+  assert.equal(events(6, 8).eventId, 8);
+});
+
 test('the DPD from which emergency contacts can matter: a step from its window, a segment, route, event or pre-due step for all', () => {
   const toContact = { kind: 'contact_outreach', channel: 'sms', template: 'contact.pass-message' };
   const stepOn = (id: string, on: unknown, extra: Record<string, unknown> = {}) => ({ id, on, actions: [{ kind: 'message', channel: 'sms', template: 'cn.reminder.gentle' }], ...extra });

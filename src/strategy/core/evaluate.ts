@@ -211,10 +211,35 @@ function planAction(action: CompiledAction, step: CompiledStep, ctx: StepContext
     segmentId: ctx.segmentId,
     stepId: step.id,
     needsApproval: action.needsApproval,
-    reason: actionReason(`${strategy.id} v${strategy.version} (${ctx.arm}) ${ctx.segmentId}/${step.id}: ${match.text}`, trigger, match.event, channelChoice,
-      ctx.segmentLabels.concat(step.labels, match.text)),
+    reason: reasonOf(step, ctx, match, trigger, channelChoice),
     payload,
   };
+}
+
+/** Reasons remembered per step at most (shared reasons, reasonOf). */
+const REMEMBERED_REASONS = 4096;
+const reasonsByStep = new WeakMap<CompiledStep, Map<string, PlannedAction['reason']>>();
+
+/**
+ * An action's reason. One without an event reads the same for every account the step fires for with
+ * the same arm, trigger words and channel choice: it is built once and shared, frozen, so that the
+ * daily cycle writes each distinct reason once per chunk (ActionBatch), not once per action.
+ */
+function reasonOf(step: CompiledStep, ctx: StepContext, match: { text: string; event: TriggerEvent | null }, trigger: Trigger, channelChoice: string | undefined): PlannedAction['reason'] {
+  const build = () => actionReason(`${ctx.strategy.id} v${ctx.strategy.version} (${ctx.arm}) ${ctx.segmentId}/${step.id}: ${match.text}`, trigger, match.event, channelChoice,
+    ctx.segmentLabels.concat(step.labels, match.text));
+  if (match.event !== null) return build();
+  let byKey = reasonsByStep.get(step);
+  if (byKey === undefined) reasonsByStep.set(step, (byKey = new Map()));
+  const key = channelChoice === undefined ? `${ctx.arm}\u0000${match.text}` : `${ctx.arm}\u0000${match.text}\u0000${channelChoice}`;
+  let reason = byKey.get(key);
+  if (reason === undefined) {
+    if (byKey.size >= REMEMBERED_REASONS) byKey.clear();
+    reason = build();
+    Object.freeze(reason.conditions);
+    byKey.set(key, Object.freeze(reason));
+  }
+  return reason;
 }
 
 /** An action's reason, its fields in this order (the event and the channel choice only when there is one). */

@@ -45,18 +45,20 @@ const SCALAR_COLUMNS = [
   ['channel', 'text'], ['party', 'text'], ['template', 'text'], ['contact_point_id', 'bigint'], ['emergency_contact_id', 'bigint'],
   ['strategy_id', 'text'], ['strategy_version', 'int'], ['arm', 'text'], ['segment_id', 'text'], ['step_id', 'text'],
 ] as const;
-/** The last element of each row points into the list of distinct decisions: [verdict, status, status reason]. */
+/** After the scalars, each row points into the list of distinct decisions: [verdict, status, status reason]… */
 const DECISION = SCALAR_COLUMNS.length;
+/** …and into the list of distinct reasons. */
+const REASON = DECISION + 1;
 
 /**
  * Each action as a row: its scalars from the positional jsonb array (subscripts by position are O(1)),
- * its reason and payload from two lists of JSON texts, one per line, zipped with it by ROWS FROM.
- * JSON.stringify never writes a raw line feed (one inside a string is escaped), so a line is exactly
- * one document.
+ * its payload from a list of JSON texts, one per line, zipped with it by ROWS FROM, and its reason from
+ * the list of distinct reasons (one per line too) by index. JSON.stringify never writes a raw line
+ * feed (one inside a string is escaped), so a line is exactly one document.
  */
 const inputRow = sql.raw([
   ...SCALAR_COLUMNS.map(([name, type], i) => `(e->>${i})::${type} AS ${name}`),
-  'r::json AS reason', 'p::json AS payload', 'd->0 AS verdict', 'd->>1 AS status', 'd->>2 AS status_reason',
+  'reasons.reason', 'p::json AS payload', 'd->0 AS verdict', 'd->>1 AS status', 'd->>2 AS status_reason',
 ].join(', '));
 const inputColumns = sql.raw([...SCALAR_COLUMNS.map(([name]) => name), 'reason', 'payload', 'verdict', 'status', 'status_reason'].join(', '));
 
@@ -76,7 +78,9 @@ const inputColumns = sql.raw([...SCALAR_COLUMNS.map(([name]) => name), 'reason',
 export class ActionBatch {
   /** Each action's scalars (SCALAR_COLUMNS), then its decision's index. */
   readonly #rows: unknown[][] = [];
+  /** The distinct reasons' texts, and their index by reason object (the evaluator shares the reasons that read the same). */
   readonly #reasons: string[] = [];
+  readonly #reasonIndex = new Map<object, number>();
   readonly #payloads: string[] = [];
   readonly #decisions: Array<[Verdict, ActionStatus, string]> = [];
   // Decisions by verdict (a judge may hand the same verdict object to many contacts: looked up by
@@ -113,7 +117,11 @@ export class ActionBatch {
       const a = r.action;
       const { status, statusReason } = statusOf(a, r.verdict);
       const decision = this.#decisionOf(r.verdict, status, statusReason);
-      this.#reasons.push(JSON.stringify(a.reason));
+      let reason = this.#reasonIndex.get(a.reason);
+      if (reason === undefined) {
+        reason = this.#reasons.push(JSON.stringify(a.reason)) - 1;
+        this.#reasonIndex.set(a.reason, reason);
+      }
       if (a.payload !== lastPayload) {
         lastPayload = a.payload;
         lastPayloadText = JSON.stringify(a.payload);
@@ -121,7 +129,7 @@ export class ActionBatch {
       this.#payloads.push(lastPayloadText);
       this.#rows.push([
         r.borrowerId, r.loanId, a.idempotencyKey, r.asOf, a.kind, a.channel, a.party, a.template, a.contactPointId,
-        a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision,
+        a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision, reason,
       ]);
     }
   }
@@ -150,11 +158,16 @@ export async function persistActions(db: Executor, actions: readonly ActionToPer
   // insert first goes without the conflict check (speculative insertion costs about a tenth of the
   // statement); should any key exist already, that attempt is undone and the checked insert skips them.
   const statement = (skipExisting: boolean) => sql<{ strategy_id: string; step_id: string; status: string; count: number }>`
-    WITH input AS (
+    WITH reasons AS (
+      SELECT n - 1 AS i, r::json AS reason FROM string_to_table(${reasonLines}::text, E'\\n') WITH ORDINALITY AS t(r, n)
+    ),
+    input AS (
       SELECT ${inputRow}
-      FROM ROWS FROM (jsonb_array_elements(${input}::jsonb), string_to_table(${reasonLines}::text, E'\\n'),
-                      string_to_table(${payloadLines}::text, E'\\n')) AS x(e, r, p)
+      FROM ROWS FROM (jsonb_array_elements(${input}::jsonb), string_to_table(${payloadLines}::text, E'\\n')) WITH ORDINALITY AS x(e, p, k)
       CROSS JOIN LATERAL (SELECT ${decisionList}::jsonb -> (e->>${sql.raw(String(DECISION))})::int AS d) AS decision
+      JOIN reasons ON reasons.i = (e->>${sql.raw(String(REASON))})::int
+      -- In the order planned.
+      ORDER BY x.k
     ),
     inserted AS (
       INSERT INTO actions (${inputColumns})
