@@ -226,20 +226,24 @@ const reasonsByStep = new WeakMap<CompiledStep, Map<string, PlannedAction['reaso
  * daily cycle writes each distinct reason once per chunk (ActionBatch), not once per action.
  */
 function reasonOf(step: CompiledStep, ctx: StepContext, match: { text: string; event: TriggerEvent | null }, trigger: Trigger, channelChoice: string | undefined): PlannedAction['reason'] {
-  const build = () => actionReason(`${ctx.strategy.id} v${ctx.strategy.version} (${ctx.arm}) ${ctx.segmentId}/${step.id}: ${match.text}`, trigger, match.event, channelChoice,
-    ctx.segmentLabels.concat(step.labels, match.text));
-  if (match.event !== null) return build();
+  if (match.event !== null) return stepReason(step, ctx, match, trigger, channelChoice);
   let byKey = reasonsByStep.get(step);
   if (byKey === undefined) reasonsByStep.set(step, (byKey = new Map()));
   const key = channelChoice === undefined ? `${ctx.arm}\u0000${match.text}` : `${ctx.arm}\u0000${match.text}\u0000${channelChoice}`;
   let reason = byKey.get(key);
   if (reason === undefined) {
     if (byKey.size >= REMEMBERED_REASONS) byKey.clear();
-    reason = build();
+    reason = stepReason(step, ctx, match, trigger, channelChoice);
     Object.freeze(reason.conditions);
     byKey.set(key, Object.freeze(reason));
   }
   return reason;
+}
+
+/** The reason of an action of the step as it fires for this account (reasonOf shares those that read the same). */
+function stepReason(step: CompiledStep, ctx: StepContext, match: { text: string; event: TriggerEvent | null }, trigger: Trigger, channelChoice: string | undefined): PlannedAction['reason'] {
+  return actionReason(`${ctx.strategy.id} v${ctx.strategy.version} (${ctx.arm}) ${ctx.segmentId}/${step.id}: ${match.text}`, trigger, match.event, channelChoice,
+    ctx.segmentLabels.concat(step.labels, match.text));
 }
 
 /** An action's reason, its fields in this order (the event and the channel choice only when there is one). */

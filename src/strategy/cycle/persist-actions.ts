@@ -66,17 +66,18 @@ const inputColumns = sql.raw([...SCALAR_COLUMNS.map(([name]) => name), 'reason',
  * A chunk's actions on their way to persistActions, reduced to what is sent as they are added: the
  * daily cycle adds each few hundred accounts' actions as soon as they are planned, so the planned
  * objects (and the facts they were planned from) die young instead of living through the chunk, and
- * only each action's row of scalars and its reason's text are kept (fewer, smaller objects for the
- * garbage collector to copy).
+ * only each action's row of scalars, its payload's text and each distinct reason's text are kept
+ * (fewer, smaller objects for the garbage collector to copy).
  *
  * The scalars travel as one JSON array of positional rows instead of fifteen parameter arrays or
  * keyed objects: the server parses it once in C, and the client writes no keys and escapes nothing per
  * element. The reason and payload documents travel as text, one per line, so the server validates
- * them as json without building a jsonb value of each. The compliance decisions repeat across a
- * chunk (a few distinct ones for thousands of actions), so they travel once each.
+ * them as json without building a jsonb value of each. The compliance decisions and the reasons
+ * repeat across a chunk (a few distinct decisions, a few hundred distinct reasons for thousands of
+ * actions), so they travel once each.
  */
 export class ActionBatch {
-  /** Each action's scalars (SCALAR_COLUMNS), then its decision's index. */
+  /** Each action's scalars (SCALAR_COLUMNS), then its decision's index (DECISION) and its reason's (REASON). */
   readonly #rows: unknown[][] = [];
   /** The distinct reasons' texts, and their index by reason object (the evaluator shares the reasons that read the same). */
   readonly #reasons: string[] = [];
@@ -147,11 +148,8 @@ export class ActionBatch {
 }
 
 export async function persistActions(db: Executor, actions: readonly ActionToPersist[] | ActionBatch): Promise<PersistCount[]> {
-  let batch = actions as ActionBatch;
-  if (!(actions instanceof ActionBatch)) {
-    batch = new ActionBatch();
-    batch.add(actions);
-  }
+  const batch = actions instanceof ActionBatch ? actions : new ActionBatch();
+  if (batch !== actions) batch.add(actions as readonly ActionToPersist[]);
   if (batch.count === 0) return [];
   const { input, reasonLines, payloadLines, decisionList } = batch.texts();
   // A day's chunk is planned once, so its actions are new but for a re-run over a re-laid day. The
