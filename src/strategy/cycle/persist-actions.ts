@@ -39,49 +39,62 @@ export interface PersistCount {
   count: number;
 }
 
-/** A planned action's scalar columns in the order persistActions sends them, with their SQL types. */
-const SCALAR_COLUMNS = [
-  ['borrower_id', 'bigint'], ['loan_id', 'bigint'], ['idempotency_key', 'text'], ['as_of', 'date'], ['kind', 'text'],
-  ['channel', 'text'], ['party', 'text'], ['template', 'text'], ['contact_point_id', 'bigint'], ['emergency_contact_id', 'bigint'],
-  ['strategy_id', 'text'], ['strategy_version', 'int'], ['arm', 'text'], ['segment_id', 'text'], ['step_id', 'text'],
+/**
+ * What a planned action shares with many others of its chunk: the day, the step that planned it and
+ * how (kind, channel, party, template), and compliance's decision on it (DECISION: an index into the
+ * list of distinct decisions). Each distinct class travels once per chunk, its columns with their SQL
+ * types in this order.
+ */
+const CLASS_COLUMNS = [
+  ['as_of', 'date'], ['kind', 'text'], ['channel', 'text'], ['party', 'text'], ['template', 'text'], ['strategy_id', 'text'],
+  ['strategy_version', 'int'], ['arm', 'text'], ['segment_id', 'text'], ['step_id', 'text'],
 ] as const;
-/** After the scalars, each row points into the list of distinct decisions: [verdict, status, status reason]… */
-const DECISION = SCALAR_COLUMNS.length;
-/** …and into the list of distinct reasons. */
-const REASON = DECISION + 1;
+const DECISION = CLASS_COLUMNS.length;
+/** What is the action's own, in the order each action's row sends it; then its class's index (CLASS) and its reason's (REASON). */
+const OWN_COLUMNS = [['borrower_id', 'bigint'], ['loan_id', 'bigint'], ['idempotency_key', 'text'], ['contact_point_id', 'bigint'], ['emergency_contact_id', 'bigint']] as const;
+const CLASS = OWN_COLUMNS.length;
+const REASON = CLASS + 1;
 
 /**
- * Each action as a row: its scalars from the positional jsonb array (subscripts by position are O(1)),
- * its payload from a list of JSON texts, one per line, zipped with it by ROWS FROM, and its reason from
- * the list of distinct reasons (one per line too) by index. JSON.stringify never writes a raw line
- * feed (one inside a string is escaped), so a line is exactly one document.
+ * Each action as a row: its own columns from the positional jsonb array (subscripts by position are
+ * O(1)), its class's and reason's from the lists of distinct ones by index, and its payload from a list
+ * of JSON texts, one per line, zipped with it by ROWS FROM. JSON.stringify never writes a raw line feed
+ * (one inside a string is escaped), so a line is exactly one document.
  */
+const columnsAt = (columns: ReadonlyArray<readonly [string, string]>, from: string) =>
+  columns.map(([name, type], i) => `(${from}->>${i})::${type} AS ${name}`);
+const classRow = sql.raw([...columnsAt(CLASS_COLUMNS, 'c'), 'd->0 AS verdict', 'd->>1 AS status', 'd->>2 AS status_reason'].join(', '));
 const inputRow = sql.raw([
-  ...SCALAR_COLUMNS.map(([name, type], i) => `(e->>${i})::${type} AS ${name}`),
-  'reasons.reason', 'p::json AS payload', 'd->0 AS verdict', 'd->>1 AS status', 'd->>2 AS status_reason',
+  ...columnsAt(OWN_COLUMNS, 'e'), ...CLASS_COLUMNS.map(([name]) => `classes.${name}`), 'reasons.reason', 'p::json AS payload',
+  'classes.verdict', 'classes.status', 'classes.status_reason',
 ].join(', '));
-const inputColumns = sql.raw([...SCALAR_COLUMNS.map(([name]) => name), 'reason', 'payload', 'verdict', 'status', 'status_reason'].join(', '));
+const inputColumns = sql.raw([
+  ...OWN_COLUMNS.map(([name]) => name), ...CLASS_COLUMNS.map(([name]) => name), 'reason', 'payload', 'verdict', 'status', 'status_reason',
+].join(', '));
 
 /**
  * A chunk's actions on their way to persistActions, reduced to what is sent as they are added: the
  * daily cycle adds each few hundred accounts' actions as soon as they are planned, so the planned
  * objects (and the facts they were planned from) die young instead of living through the chunk, and
- * only each action's row of scalars, its payload's text and each distinct reason's text are kept
- * (fewer, smaller objects for the garbage collector to copy).
+ * only each action's row, its payload's text and each distinct class and reason are kept (fewer,
+ * smaller objects for the garbage collector to copy).
  *
- * The scalars travel as one JSON array of positional rows instead of fifteen parameter arrays or
- * keyed objects: the server parses it once in C, and the client writes no keys and escapes nothing per
- * element. The reason and payload documents travel as text, one per line, so the server validates
- * them as json without building a jsonb value of each. The compliance decisions and the reasons
- * repeat across a chunk (a few distinct decisions, a few hundred distinct reasons for thousands of
- * actions), so they travel once each.
+ * The rows travel as one JSON array of positional rows instead of parameter arrays or keyed objects:
+ * the server parses it once in C, and the client writes no keys. The reason and payload documents
+ * travel as text, one per line, so the server validates them as json without building a jsonb value
+ * of each. What repeats across a chunk travels once: the classes (a few dozen for thousands of
+ * actions: each row then carries five values of its own instead of fifteen), the compliance decisions
+ * (a few) and the reasons (a few hundred to a few thousand).
  */
 export class ActionBatch {
-  /** Each action's scalars (SCALAR_COLUMNS), then its decision's index (DECISION) and its reason's (REASON). */
+  /** Each action's own columns (OWN_COLUMNS), then its class's index (CLASS) and its reason's (REASON). */
   readonly #rows: unknown[][] = [];
   /** The distinct reasons' texts, and their index by reason object (the evaluator shares the reasons that read the same). */
   readonly #reasons: string[] = [];
   readonly #reasonIndex = new Map<object, number>();
+  /** The distinct classes (CLASS_COLUMNS, then the decision's index), and their index by content. */
+  readonly #classes: unknown[][] = [];
+  readonly #classIndex = new Map<string, number>();
   readonly #payloads: string[] = [];
   readonly #decisions: Array<[Verdict, ActionStatus, string]> = [];
   // Decisions by verdict (a judge may hand the same verdict object to many contacts: looked up by
@@ -109,6 +122,16 @@ export class ActionBatch {
     return decision;
   }
 
+  #classOf(asOf: string, a: PlannedAction, decision: number): number {
+    const key = `${a.strategyId}\u0000${a.stepId}\u0000${a.segmentId}\u0000${a.arm}\u0000${a.kind}\u0000${a.channel}\u0000${a.party}\u0000${a.template}\u0000${a.strategyVersion}\u0000${asOf}\u0000${decision}`;
+    let index = this.#classIndex.get(key);
+    if (index === undefined) {
+      index = this.#classes.push([asOf, a.kind, a.channel, a.party, a.template, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision]) - 1;
+      this.#classIndex.set(key, index);
+    }
+    return index;
+  }
+
   add(rows: readonly ActionToPersist[]): void {
     // An account's actions come together and share their payload object when it is the same (see
     // evaluate.ts), so it is written once per account, not once per action.
@@ -117,7 +140,7 @@ export class ActionBatch {
     for (const r of rows) {
       const a = r.action;
       const { status, statusReason } = statusOf(a, r.verdict);
-      const decision = this.#decisionOf(r.verdict, status, statusReason);
+      const actionClass = this.#classOf(r.asOf, a, this.#decisionOf(r.verdict, status, statusReason));
       let reason = this.#reasonIndex.get(a.reason);
       if (reason === undefined) {
         reason = this.#reasons.push(JSON.stringify(a.reason)) - 1;
@@ -128,21 +151,18 @@ export class ActionBatch {
         lastPayloadText = JSON.stringify(a.payload);
       }
       this.#payloads.push(lastPayloadText);
-      this.#rows.push([
-        r.borrowerId, r.loanId, a.idempotencyKey, r.asOf, a.kind, a.channel, a.party, a.template, a.contactPointId,
-        a.emergencyContactId, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision, reason,
-      ]);
+      this.#rows.push([r.borrowerId, r.loanId, a.idempotencyKey, a.contactPointId, a.emergencyContactId, actionClass, reason]);
     }
   }
 
   /**
-   * The statement's three texts and the decisions' list, once every action is added: each text is
-   * written in one piece (one large string each, not one per slice of actions and then their join).
+   * The statement's texts, once every action is added: each is written in one piece (one large string
+   * each, not one per slice of actions and then their join).
    */
-  texts(): { input: string; reasonLines: string; payloadLines: string; decisionList: string } {
+  texts(): { input: string; classList: string; reasonLines: string; payloadLines: string; decisionList: string } {
     return {
-      input: JSON.stringify(this.#rows), reasonLines: this.#reasons.join('\n'), payloadLines: this.#payloads.join('\n'),
-      decisionList: JSON.stringify(this.#decisions),
+      input: JSON.stringify(this.#rows), classList: JSON.stringify(this.#classes), reasonLines: this.#reasons.join('\n'),
+      payloadLines: this.#payloads.join('\n'), decisionList: JSON.stringify(this.#decisions),
     };
   }
 }
@@ -151,7 +171,7 @@ export async function persistActions(db: Executor, actions: readonly ActionToPer
   const batch = actions instanceof ActionBatch ? actions : new ActionBatch();
   if (batch !== actions) batch.add(actions as readonly ActionToPersist[]);
   if (batch.count === 0) return [];
-  const { input, reasonLines, payloadLines, decisionList } = batch.texts();
+  const { input, classList, reasonLines, payloadLines, decisionList } = batch.texts();
   // A day's chunk is planned once, so its actions are new but for a re-run over a re-laid day. The
   // insert first goes without the conflict check (speculative insertion costs about a tenth of the
   // statement); should any key exist already, that attempt is undone and the checked insert skips them.
@@ -159,10 +179,15 @@ export async function persistActions(db: Executor, actions: readonly ActionToPer
     WITH reasons AS (
       SELECT n - 1 AS i, r::json AS reason FROM string_to_table(${reasonLines}::text, E'\\n') WITH ORDINALITY AS t(r, n)
     ),
+    classes AS (
+      SELECT n - 1 AS i, ${classRow}
+      FROM jsonb_array_elements(${classList}::jsonb) WITH ORDINALITY AS t(c, n)
+      CROSS JOIN LATERAL (SELECT ${decisionList}::jsonb -> (c->>${sql.raw(String(DECISION))})::int AS d) AS decision
+    ),
     input AS (
       SELECT ${inputRow}
       FROM ROWS FROM (jsonb_array_elements(${input}::jsonb), string_to_table(${payloadLines}::text, E'\\n')) WITH ORDINALITY AS x(e, p, k)
-      CROSS JOIN LATERAL (SELECT ${decisionList}::jsonb -> (e->>${sql.raw(String(DECISION))})::int AS d) AS decision
+      JOIN classes ON classes.i = (e->>${sql.raw(String(CLASS))})::int
       JOIN reasons ON reasons.i = (e->>${sql.raw(String(REASON))})::int
       -- In the order planned.
       ORDER BY x.k

@@ -326,7 +326,7 @@ async function processNextChunk(
   const counts: ChunkCounts = { accounts, evaluated, planned: persisted, idle, timings: { refresh, gather, plan, persist: lap() } };
   await sql`
     UPDATE cycle_chunks SET status = 'done', worker = ${worker}, accounts = ${accounts},
-           planned = ${persisted.reduce((n, p) => n + p.count, 0)}, finished_at = now(), counts = ${JSON.stringify(counts)}::jsonb
+           planned = ${persisted.reduce((n, p) => n + p.count, 0)}, finished_at = clock_timestamp(), counts = ${JSON.stringify(counts)}::jsonb
     WHERE as_of = ${asOf} AND chunk_no = ${chunk.chunk_no}`.execute(trx);
   return counts;
 }
