@@ -95,6 +95,8 @@ export class ActionBatch {
   /** The distinct classes (CLASS_COLUMNS, then the decision's index), and their index by content. */
   readonly #classes: unknown[][] = [];
   readonly #classIndex = new Map<string, number>();
+  /** By reason index, the classes of the actions with that reason so far. */
+  readonly #classesOfReason: number[][] = [];
   readonly #payloads: string[] = [];
   readonly #decisions: Array<[Verdict, ActionStatus, string]> = [];
   // Decisions by verdict (a judge may hand the same verdict object to many contacts: looked up by
@@ -122,13 +124,26 @@ export class ActionBatch {
     return decision;
   }
 
-  #classOf(asOf: string, a: PlannedAction, decision: number): number {
+  /**
+   * The class of an action with this reason. An action's reason is shared by those its step plans the
+   * same way (evaluate.ts), so its classes are first looked for among the few already found with the
+   * same reason, by identity of their values, before building the class's key.
+   */
+  #classOf(asOf: string, a: PlannedAction, decision: number, reason: number): number {
+    const candidates = this.#classesOfReason[reason];
+    for (const index of candidates) {
+      const c = this.#classes[index];
+      // In CLASS_COLUMNS order.
+      if (c[0] === asOf && c[1] === a.kind && c[2] === a.channel && c[3] === a.party && c[4] === a.template && c[5] === a.strategyId
+        && c[6] === a.strategyVersion && c[7] === a.arm && c[8] === a.segmentId && c[9] === a.stepId && c[DECISION] === decision) return index;
+    }
     const key = `${a.strategyId}\u0000${a.stepId}\u0000${a.segmentId}\u0000${a.arm}\u0000${a.kind}\u0000${a.channel}\u0000${a.party}\u0000${a.template}\u0000${a.strategyVersion}\u0000${asOf}\u0000${decision}`;
     let index = this.#classIndex.get(key);
     if (index === undefined) {
       index = this.#classes.push([asOf, a.kind, a.channel, a.party, a.template, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision]) - 1;
       this.#classIndex.set(key, index);
     }
+    candidates.push(index);
     return index;
   }
 
@@ -140,12 +155,13 @@ export class ActionBatch {
     for (const r of rows) {
       const a = r.action;
       const { status, statusReason } = statusOf(a, r.verdict);
-      const actionClass = this.#classOf(r.asOf, a, this.#decisionOf(r.verdict, status, statusReason));
       let reason = this.#reasonIndex.get(a.reason);
       if (reason === undefined) {
         reason = this.#reasons.push(JSON.stringify(a.reason)) - 1;
         this.#reasonIndex.set(a.reason, reason);
+        this.#classesOfReason.push([]);
       }
+      const actionClass = this.#classOf(r.asOf, a, this.#decisionOf(r.verdict, status, statusReason), reason);
       if (a.payload !== lastPayload) {
         lastPayload = a.payload;
         lastPayloadText = JSON.stringify(a.payload);
