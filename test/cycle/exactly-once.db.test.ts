@@ -188,7 +188,10 @@ test('a worker out of chunks waits for those others hold: done when they are, ta
     // The holder dies: the waiting worker takes its chunk over and plans every action of the day.
     const first = holdChunk();
     await first.holding;
-    const working = workChunks(worker, { asOf: AS_OF, set: active.set, activationId: active.activationId, rest: true, planSlice: 7 }, 'waiting-worker');
+    // It says when it claims the day's last chunk to be claimed: once, with every chunk but that one and the held one done.
+    const doneWhenLastClaimed: Array<Promise<number>> = [];
+    const working = workChunks(worker, { asOf: AS_OF, set: active.set, activationId: active.activationId, rest: true, planSlice: 7 }, 'waiting-worker', undefined, undefined,
+      () => doneWhenLastClaimed.push(sql<{ n: number }>`SELECT count(*)::int AS n FROM cycle_chunks WHERE as_of = ${AS_OF} AND status = 'done'`.execute(database.db).then((r) => r.rows[0].n)));
     assert.equal(await settledWithin(working, 2500), false, 'the worker waits while chunk 1 is held, longer than the timeouts');
     assert.equal(await claimsWaitingOnLock(), 1, 'the worker waits on the held chunk\'s lock');
     const pending = await sql<{ chunk_no: number }>`SELECT chunk_no FROM cycle_chunks WHERE as_of = ${AS_OF} AND status = 'pending'`.execute(database.db);
@@ -197,6 +200,7 @@ test('a worker out of chunks waits for those others hold: done when they are, ta
     await first.transaction;
     const totals = await working;
     assert.equal(totals.chunks, chunks.rows[0].n, 'the worker processed every chunk, the dead one\'s too');
+    assert.deepEqual(await Promise.all(doneWhenLastClaimed), [chunks.rows[0].n - 2], 'the last claim is told once, with only it and the held chunk left');
     assert.deepEqual(await actionKeysOn(database.db, AS_OF), expected);
 
     // The holder finishes: the waiting worker ends with it, without processing its chunk.

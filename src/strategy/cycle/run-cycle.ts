@@ -248,18 +248,23 @@ async function claimChunk(trx: Transaction<DB>, asOf: string, wait: boolean) {
   // However long the others' chunks take: no statement or lock timeout of the database's settings
   // cuts the wait short (for this transaction only).
   if (wait) await sql`SELECT set_config('statement_timeout', '0', true), set_config('lock_timeout', '0', true)`.execute(trx);
-  const claimed = await sql<{ chunk_no: number; lo_borrower_id: number; hi_borrower_id: number }>`
-    SELECT chunk_no, lo_borrower_id, hi_borrower_id FROM cycle_chunks
-    WHERE as_of = ${asOf} AND status = 'pending' ORDER BY chunk_no LIMIT 1 FOR UPDATE ${wait ? sql`` : sql`SKIP LOCKED`}`.execute(trx);
+  // Chunks are claimed in order: with no pending one after it, this one is the last to be claimed.
+  const claimed = await sql<{ chunk_no: number; lo_borrower_id: number; hi_borrower_id: number; last: boolean }>`
+    SELECT c.chunk_no, c.lo_borrower_id, c.hi_borrower_id,
+           NOT EXISTS (SELECT 1 FROM cycle_chunks n WHERE n.as_of = c.as_of AND n.status = 'pending' AND n.chunk_no > c.chunk_no) AS last
+    FROM cycle_chunks c
+    WHERE c.as_of = ${asOf} AND c.status = 'pending' ORDER BY c.chunk_no LIMIT 1 FOR UPDATE OF c ${wait ? sql`` : sql`SKIP LOCKED`}`.execute(trx);
   return claimed.rows[0] ?? null;
 }
 
 async function processNextChunk(
   trx: Transaction<DB>, day: CycleDay, worker: string, judge: ContactJudge | undefined, last: ChunkCounts | null, waitForOthers: boolean,
+  onLastClaimed: () => void,
 ): Promise<ChunkCounts | null> {
   const { asOf, set } = day;
   const chunk = await claimChunk(trx, asOf, waitForOthers);
   if (!chunk) return null;
+  if (chunk.last) onLastClaimed();
   // The chunk's writes need not wait for chunks in progress, and its action inserts end no marks: with
   // rest it records the rest of every account it evaluates itself, after them (migrations/0035), and
   // without, it ends the marks of the accounts it acts on (migrations/0036).
@@ -369,15 +374,21 @@ export interface WorkerTotals {
 /**
  * One worker's loop: claims the day's next free chunk and processes it, each in its own transaction,
  * until none is left; then waits for the chunks other workers hold, and takes over any whose worker died.
+ * onLastClaimed is called once should it claim the day's last chunk to be claimed (none pending after it).
  */
 export async function workChunks(
-  database: Database, day: CycleDay, name: string, judge?: ContactJudge, log?: (line: string) => void,
+  database: Database, day: CycleDay, name: string, judge?: ContactJudge, log?: (line: string) => void, onLastClaimed?: () => void,
 ): Promise<WorkerTotals> {
   const totals: WorkerTotals = { chunks: 0, accounts: 0, evaluated: 0, newActions: 0 };
   let last: ChunkCounts | null = null;
   let waitForOthers = false;
+  let lastClaimed = false;
+  const claimedLast = () => {
+    if (!lastClaimed) onLastClaimed?.();
+    lastClaimed = true;
+  };
   for (;;) {
-    const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, day, name, judge, last, waitForOthers));
+    const counts = await database.db.transaction().execute((trx) => processNextChunk(trx, day, name, judge, last, waitForOthers, claimedLast));
     if (!counts) {
       // Nothing free to claim: every chunk is done, or other workers hold the rest. The next claim
       // queues behind them (claimChunk), and finds none once they are all done.
@@ -425,15 +436,19 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   // now: loading their modules while this one already works). Threads started ahead and not needed end.
   const threads = workerThreadsFor(database, workers, deps);
   if (!threads) await discardPrestartedWorkerThreads();
+  // Once the day's last chunk is claimed, or one worker finds no chunk left, the workers are on their
+  // last chunks: the statistics of the states are refreshed meanwhile, on a core a worker soon no
+  // longer uses, if the day wrote enough of them to make the old ones mislead (the last chunks' rows,
+  // unseen yet, do not change the picture).
+  let lastClaimed!: () => void;
+  const lastChunkClaimed = new Promise<void>((resolve) => { lastClaimed = resolve; });
   const others = threads
-    ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, strategies: active.compiledFrom, rest: day.rest, planSlice: day.planSlice, name: nameOf(i + 1) }, deps.log))
-    : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, day, nameOf(i + 1), deps.judge, deps.log));
-  const working = [workChunks(database, day, nameOf(0), deps.judge, deps.log), ...others];
-  // Once one worker finds no chunk left, the others are on their last ones: the statistics of the
-  // states are refreshed meanwhile, on the core that worker no longer uses, if the day wrote enough of
-  // them to make the old ones mislead (the last chunks' rows, unseen yet, do not change the picture).
+    ? Array.from({ length: workers - 1 }, (_, i) => runWorkerThread({ url: database.url!, asOf: options.asOf, activationId, strategies: active.compiledFrom, rest: day.rest, planSlice: day.planSlice, name: nameOf(i + 1) }, deps.log, lastClaimed))
+    : Array.from({ length: workers - 1 }, (_, i) => workChunks(database, day, nameOf(i + 1), deps.judge, deps.log, lastClaimed));
+  const working = [workChunks(database, day, nameOf(0), deps.judge, deps.log, lastClaimed), ...others];
   const analyzeDay = async () => { await analyzeStatesIfStale(database.db, await statesWrittenOn(database, options.asOf)); };
-  const analyzed = Promise.race(working.map((w) => w.then(() => undefined, () => undefined))).then(analyzeDay).then(() => null, (e: unknown) => e);
+  const analyzed = Promise.race([lastChunkClaimed, ...working.map((w) => w.then(() => undefined, () => undefined))])
+    .then(analyzeDay).then(() => null, (e: unknown) => e);
   const results = await Promise.allSettled(working);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -24,7 +24,7 @@ export interface WorkerThreadData {
   name: string;
 }
 
-type WorkerMessage = { log: string } | { totals: WorkerTotals } | { error: string };
+type WorkerMessage = { log: string } | { lastClaimed: true } | { totals: WorkerTotals } | { error: string };
 /** Marks the data a cycle worker thread is started with, so no other thread mistakes itself for one. */
 const CYCLE_WORKER = 'overdue-cycle-worker';
 
@@ -83,14 +83,16 @@ export async function discardPrestartedWorkerThreads(): Promise<void> {
  * Hands a day to a worker thread (one started ahead, or a new one) and resolves with its totals once
  * the day has no chunk left for it. The thread sends them once its chunks are committed and its
  * connections closed: what remains of it is its own teardown, which the caller need not wait for.
+ * onLastClaimed is called should the thread claim the day's last chunk to be claimed (workChunks).
  */
-export function runWorkerThread(data: WorkerThreadData, log?: (line: string) => void): Promise<WorkerTotals> {
+export function runWorkerThread(data: WorkerThreadData, log?: (line: string) => void, onLastClaimed?: () => void): Promise<WorkerTotals> {
   const thread = prestarted.shift() ?? startThread();
   thread.ref();
   return new Promise((resolve, reject) => {
     let error: Error | null = earlyErrors.get(thread) ?? null;
     thread.on('message', (message: WorkerMessage) => {
       if ('log' in message) log?.(message.log);
+      else if ('lastClaimed' in message) onLastClaimed?.();
       else if ('totals' in message) resolve(message.totals);
       else error = new Error(`cycle worker ${data.name}: ${message.error}`);
     });
@@ -108,7 +110,8 @@ async function work(data: WorkerThreadData, port: NonNullable<typeof parentPort>
   const database = await openDatabase({ url: data.url, poolSize: 1 });
   let totals: WorkerTotals;
   try {
-    totals = await workChunks(database, { asOf: data.asOf, set, activationId: data.activationId, rest: data.rest, planSlice: data.planSlice }, data.name, undefined, (line) => port.postMessage({ log: line }));
+    totals = await workChunks(database, { asOf: data.asOf, set, activationId: data.activationId, rest: data.rest, planSlice: data.planSlice }, data.name, undefined,
+      (line) => port.postMessage({ log: line }), () => port.postMessage({ lastClaimed: true }));
   } finally {
     await database.close();
   }
