@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { refreshDelinquency } from '../../src/delinquency/index.ts';
 import { gatherScreenedFacts, loadActiveSet, runCycle, scopeOf } from '../../src/strategy/index.ts';
+import { restMarksInScope } from '../../src/strategy/cycle/gather-facts.ts';
 import { accountsReading, AT_REST, contactFactsLoading, SCREENED_OUT } from '../../src/strategy/cycle/run-cycle.ts';
 import { postPayments } from '../../src/ledger/index.ts';
 import type { Kysely } from 'kysely';
@@ -15,7 +16,7 @@ import type { DB } from '../../src/platform/db/types.ts';
 import { mayAct, type AccountCoreFacts } from '../../src/strategy/core/screen.ts';
 import { CHANNELS, channelsWithPointOf } from '../../src/strategy/core/facts.ts';
 import { withRollback } from '../../src/strategy/cycle/read-only.ts';
-import { addDays } from '../../src/platform/core/calendar.ts';
+import { addDays, daysBetween } from '../../src/platform/core/calendar.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { actionKeysOn, plannedInFull, seedWithShippedStrategies } from '../support/cycle.ts';
 
@@ -49,8 +50,13 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
       type Gathered = Awaited<ReturnType<typeof gatherScreenedFacts>>;
       // Skipping the accounts at rest, the accounts read by range or the awake ones by key: the same facts.
       const skippingRest: typeof range & { restUnder: number } = { ...range, restUnder: active.activationId };
+      let estimate = { accounts: -1, resting: -1 };
+      let marked = new Set<number>();
       const [withAccounts, afterScreen, all, restByRange, restByKey, restByKeyWithContacts] = await withRollback(database.db, async (trx): Promise<Gathered[]> => {
         await refreshDelinquency(trx, { asOf });
+        estimate = await restMarksInScope(trx, skippingRest);
+        // The marks as the refresh left them (a state it changes ends its account's mark).
+        marked = new Set((await sql<{ loan_id: number }>`SELECT loan_id FROM account_rest WHERE until > ${asOf}::date AND activation_id = ${active.activationId}`.execute(trx)).rows.map((r) => r.loan_id));
         return [await gatherScreenedFacts(trx, range, screen, 'with-accounts'), await gatherScreenedFacts(trx, range, screen, 'after-screen'),
           await gatherScreenedFacts(trx, range, () => true, 'with-accounts'),
           await gatherScreenedFacts(trx, skippingRest, screen, 'with-accounts', 'by-range'),
@@ -58,6 +64,11 @@ test('day after day, the screened cycle plans exactly what full evaluation of ev
           await gatherScreenedFacts(trx, skippingRest, screen, 'with-accounts', 'awake-by-key')];
       });
       assert.deepEqual(afterScreen, withAccounts, `facts on ${asOf}`);
+      // A worker's first chunk estimates the share of its accounts at rest from those in scope but for
+      // recent events: delinquent, or due within their product's pre-due window.
+      const dueOrLate = all.facts.filter((f) => f.dpd > 0
+        || (f.nextDueDate !== null && daysBetween(asOf, f.nextDueDate) <= (scope.preDueDaysByProduct[f.productId] ?? scope.maxPreDueDays)));
+      assert.deepEqual(estimate, { accounts: dueOrLate.length, resting: dueOrLate.filter((f) => marked.has(f.loanId)).length }, `rest estimate on ${asOf}`);
       assert.deepEqual(restByKey, restByRange, `facts of the accounts not at rest on ${asOf}`);
       assert.deepEqual(restByKeyWithContacts, restByRange, `facts of the accounts not at rest on ${asOf}, with their contact facts`);
       readAtRest += restByKey.atRest;

@@ -192,6 +192,15 @@ function delinquentOrDueSoon(scope: Pick<FactsScope, 'asOf' | 'maxPreDueDays' | 
   return sql`(s.dpd > 0 OR s.next_due_date <= ${scope.asOf}::date + ${widestPreDue}::int)`;
 }
 
+/**
+ * On the state and its loan (aliases s and l): delinquent, or due within the pre-due window of the
+ * loan's product. With a recent event, the in-scope accounts are those.
+ */
+function delinquentOrDueSoonForProduct(scope: Pick<FactsScope, 'asOf' | 'maxPreDueDays' | 'preDueDaysByProduct'>): RawBuilder<unknown> {
+  return sql`(s.dpd > 0 OR s.next_due_date <= ${scope.asOf}::date
+                              + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays}))`;
+}
+
 /** The rest marks for a later day than asOf under the activation (alias q), left-joined to the states (alias s) of the chunk's range. */
 function restMarkJoin(scope: FactsScope, activationId: number): RawBuilder<unknown> {
   return sql`
@@ -200,15 +209,19 @@ function restMarkJoin(scope: FactsScope, activationId: number): RawBuilder<unkno
 }
 
 /**
- * Of the chunk's states delinquent or due soon (delinquentOrDueSoon), how many there are and how many
- * carry a rest mark under the activation the scope skips those at rest under: an estimate of the share of its in-scope accounts at rest,
- * read before its facts (a worker's first chunk, with no chunk before it to go by; AccountsReading).
+ * Of the chunk's active accounts delinquent or due within their product's pre-due window (the in-scope
+ * test but for recent events), how many there are and how many carry a rest mark under the activation
+ * the scope skips those at rest under: an estimate of the share of its in-scope accounts at rest, read
+ * before its facts (a worker's first chunk, with no chunk before it to go by; AccountsReading).
  */
 export async function restMarksInScope(db: Executor, scope: FactsScope & { restUnder: number }): Promise<{ accounts: number; resting: number }> {
+  const inRange = chunkRange(scope);
   const counted = await sql<{ accounts: number; resting: number }>`
     SELECT count(*)::int AS accounts, count(q.loan_id)::int AS resting
-    FROM account_states s ${restMarkJoin(scope, scope.restUnder)}
-    WHERE ${chunkRange(scope)('s.borrower_id')} AND ${delinquentOrDueSoon(scope)}`.execute(db);
+    FROM account_states s
+    JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id AND ${inRange('l.borrower_id')} AND l.status = 'active'
+    ${restMarkJoin(scope, scope.restUnder)}
+    WHERE ${inRange('s.borrower_id')} AND ${delinquentOrDueSoon(scope)} AND ${delinquentOrDueSoonForProduct(scope)}`.execute(db);
   return counted.rows[0];
 }
 
@@ -235,9 +248,7 @@ function accountsQuery(scope: FactsScope, withContacts: boolean, reading: Accoun
         -- In scope: delinquent, due soon, or with a recent event. The first test (the widest pre-due
         -- window of any product) runs on the states alone, before any join.
         AND (${delinquentOrDueSoon(scope)} OR s.has_event)
-        AND (s.dpd > 0 OR s.has_event
-             OR s.next_due_date <= ${asOf}::date
-                                   + coalesce((${JSON.stringify(scope.preDueDaysByProduct ?? {})}::jsonb ->> l.product_id)::int, ${scope.maxPreDueDays}))`;
+        AND (s.has_event OR ${delinquentOrDueSoonForProduct(scope)})`;
   const statesInRange = sql`(SELECT s.*, (s.borrower_id, s.loan_id) IN (SELECT e.borrower_id, e.loan_id FROM account_events e
                                                        WHERE ${inRange('e.borrower_id')} AND e.occurred_on > ${eventsSince}::date
                                                          AND e.occurred_on <= ${asOf}::date) AS has_event
