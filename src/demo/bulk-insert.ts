@@ -15,7 +15,6 @@ export interface ColumnSpec<Row> {
   value?: (row: Row) => unknown;
 }
 
-
 function wireValue(type: ColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   // A text[] value per row travels inside a text array, as an array literal.

@@ -8,7 +8,6 @@ export function isAnyOf(column: string, values: readonly (string | number)[], pg
   return sql<boolean>`${sql.ref(column)} = any(${[...values]}::${sql.raw(pgType)}[])`;
 }
 
-
 /** Rows for multi-row INSERTs, sized so that no statement nears the parameter limit. */
 export function inChunks<T>(rows: readonly T[], size = 1000): T[][] {
   const chunks: T[][] = [];

@@ -221,6 +221,7 @@ export async function restMarksInScope(db: Executor, scope: FactsScope & { restU
     FROM account_states s
     JOIN loans l ON l.borrower_id = s.borrower_id AND l.loan_id = s.loan_id AND ${inRange('l.borrower_id')} AND l.status = 'active'
     ${restMarkJoin(scope, scope.restUnder)}
+    -- The widest window first, on the states alone (before the join), as the facts statement does.
     WHERE ${inRange('s.borrower_id')} AND ${delinquentOrDueSoon(scope)} AND ${delinquentOrDueSoonForProduct(scope)}`.execute(db);
   return counted.rows[0];
 }
