@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
     /** Extra arguments for every cycle run, e.g. --no-rest to compare with every account evaluated in full. */
     'cycle-args': { type: 'string', default: '' },
     /** Times each cycle day is measured, each pass from the loaded portfolio; the figures are medians. */
-    passes: { type: 'string', default: '3' },
+    passes: { type: 'string', default: '5' },
   },
 });
 const AS_OF = args['as-of']!;
