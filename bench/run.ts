@@ -4,7 +4,8 @@
 //   cycle       the full daily cycle on 1,000,000 accounts / ~4,000,000 instalments on the server,
 //               against a floor measured in the same run, with peak memory: the first day (cold), the
 //               next day (warm) and a steady-state day with 119 earlier days of actions; and 250,000
-//               accounts embedded (first and next day)
+//               accounts embedded (first and next day); each day but the steady state in passes
+//               (--passes, 5), the results their medians
 // Correctness checks on every cycle result; any disagreement fails the run (exit 1).
 // Results go to stdout and to bench/RESULTS.md.
 import { spawnSync, execFileSync } from 'node:child_process';
