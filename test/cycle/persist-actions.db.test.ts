@@ -65,7 +65,7 @@ test('the cycle writes every action as planned, in the order planned, what they 
     // the same words in an object of their own, written once for the two actions that carry it; an
     // event's), five decisions (verdict objects that read the same are one decision).
     assert.equal(JSON.parse(classList).length, 7);
-    assert.equal(reasonLines.split('\n').length, 3);
+    assert.equal(reasonLines.toString('utf8').split('\n').length, 3);
     assert.equal(JSON.parse(decisionList).length, 5);
 
     const counts = await database.db.transaction().execute(async (trx) => {

@@ -4,6 +4,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.ts';
 import { unlessUniqueViolation } from '../../platform/db/unique-violation.ts';
+import { Utf8Text } from '../../platform/db/utf8-text.ts';
 import type { Verdict } from '../../compliance/index.ts';
 import type { PlannedAction } from '../core/types.ts';
 
@@ -76,8 +77,8 @@ const inputColumns = sql.raw([
  * A chunk's actions on their way to persistActions, reduced to what is sent as they are added: the
  * daily cycle adds each few hundred accounts' actions as soon as they are planned, so the planned
  * objects (and the facts they were planned from) die young instead of living through the chunk, and
- * only each action's row, its payload's text and each distinct class and reason are kept (fewer,
- * smaller objects for the garbage collector to copy).
+ * only the statement's texts are kept, written as UTF-8 bytes as the actions come (Utf8Text), plus
+ * each distinct class and reason.
  *
  * The rows travel as one JSON array of positional rows instead of parameter arrays or keyed objects:
  * the server parses it once in C, and the client writes no keys. The reason and payload documents
@@ -87,17 +88,20 @@ const inputColumns = sql.raw([
  * (a few) and the reasons (a few hundred to a few thousand).
  */
 export class ActionBatch {
-  /** Each action's own columns (OWN_COLUMNS), then its class's index (CLASS) and its reason's (REASON). */
-  readonly #rows: unknown[][] = [];
-  /** The distinct reasons' texts, and their index by reason object (the evaluator shares the reasons that read the same). */
-  readonly #reasons: string[] = [];
+  /** The JSON array of the actions' rows: each action's own columns (OWN_COLUMNS), then its class's index (CLASS) and its reason's (REASON). */
+  readonly #rows = new Utf8Text();
+  #count = 0;
+  #sealed = false;
+  /** The distinct reasons, one JSON document per line, and their index by reason object (the evaluator shares the reasons that read the same). */
+  readonly #reasonLines = new Utf8Text();
   readonly #reasonIndex = new Map<object, number>();
   /** The distinct classes (CLASS_COLUMNS, then the decision's index), and their index by content. */
   readonly #classes: unknown[][] = [];
   readonly #classIndex = new Map<string, number>();
   /** By reason index, the classes of the actions with that reason so far. */
   readonly #classesOfReason: number[][] = [];
-  readonly #payloads: string[] = [];
+  /** Each action's payload, one JSON document per line. */
+  readonly #payloadLines = new Utf8Text();
   readonly #decisions: Array<[Verdict, ActionStatus, string]> = [];
   // Decisions by verdict (a judge may hand the same verdict object to many contacts: looked up by
   // identity, its content is keyed once), then by status reason (which names the status too).
@@ -105,7 +109,7 @@ export class ActionBatch {
   readonly #byContent = new Map<string, Map<string, number>>();
 
   get count(): number {
-    return this.#rows.length;
+    return this.#count;
   }
 
   #decisionOf(verdict: Verdict, status: ActionStatus, statusReason: string): number {
@@ -148,37 +152,44 @@ export class ActionBatch {
   }
 
   add(rows: readonly ActionToPersist[]): void {
+    if (this.#sealed) throw new Error('ActionBatch: no actions can be added once its texts are taken');
     // An account's actions come together and share their payload object when it is the same (see
-    // evaluate.ts), so it is written once per account, not once per action.
+    // evaluate.ts), so it is serialized once per account, not once per action: its line's bytes are
+    // repeated for the others.
     let lastPayload: object | null = null;
-    let lastPayloadText = '';
+    let lastPayloadStart = 0;
+    let lastPayloadEnd = 0;
     for (const r of rows) {
       const a = r.action;
       const { status, statusReason } = statusOf(a, r.verdict);
       let reason = this.#reasonIndex.get(a.reason);
       if (reason === undefined) {
-        reason = this.#reasons.push(JSON.stringify(a.reason)) - 1;
+        reason = this.#classesOfReason.push([]) - 1;
+        this.#reasonLines.writeLine(JSON.stringify(a.reason));
         this.#reasonIndex.set(a.reason, reason);
-        this.#classesOfReason.push([]);
       }
       const actionClass = this.#classOf(r.asOf, a, this.#decisionOf(r.verdict, status, statusReason), reason);
       if (a.payload !== lastPayload) {
         lastPayload = a.payload;
-        lastPayloadText = JSON.stringify(a.payload);
+        lastPayloadStart = this.#payloadLines.writeLine(JSON.stringify(a.payload));
+        lastPayloadEnd = this.#payloadLines.length;
+      } else {
+        this.#payloadLines.repeat(lastPayloadStart, lastPayloadEnd);
       }
-      this.#payloads.push(lastPayloadText);
-      this.#rows.push([r.borrowerId, r.loanId, a.idempotencyKey, a.contactPointId, a.emergencyContactId, actionClass, reason]);
+      // In OWN_COLUMNS order, then CLASS and REASON.
+      this.#rows.write(`${this.#count++ === 0 ? '[' : ','}[${r.borrowerId},${r.loanId},${JSON.stringify(a.idempotencyKey)},${a.contactPointId ?? null},${a.emergencyContactId ?? null},${actionClass},${reason}]`);
     }
   }
 
-  /**
-   * The statement's texts, once every action is added: each is written in one piece (one large string
-   * each, not one per slice of actions and then their join).
-   */
-  texts(): { input: string; classList: string; reasonLines: string; payloadLines: string; decisionList: string } {
+  /** The statement's texts, once every action is added (none can be added after). */
+  texts(): { input: Buffer; classList: string; reasonLines: Buffer; payloadLines: Buffer; decisionList: string } {
+    if (!this.#sealed) {
+      this.#rows.write(this.#count === 0 ? '[]' : ']');
+      this.#sealed = true;
+    }
     return {
-      input: JSON.stringify(this.#rows), classList: JSON.stringify(this.#classes), reasonLines: this.#reasons.join('\n'),
-      payloadLines: this.#payloads.join('\n'), decisionList: JSON.stringify(this.#decisions),
+      input: this.#rows.bytes(), classList: JSON.stringify(this.#classes), reasonLines: this.#reasonLines.lines(),
+      payloadLines: this.#payloadLines.lines(), decisionList: JSON.stringify(this.#decisions),
     };
   }
 }
@@ -202,7 +213,7 @@ export async function persistActions(db: Executor, actions: readonly ActionToPer
     ),
     input AS (
       SELECT ${inputRow}
-      FROM ROWS FROM (jsonb_array_elements(${input}::jsonb), string_to_table(${payloadLines}::text, E'\\n')) WITH ORDINALITY AS x(e, p, k)
+      FROM ROWS FROM (jsonb_array_elements(${input}::text::jsonb), string_to_table(${payloadLines}::text, E'\\n')) WITH ORDINALITY AS x(e, p, k)
       JOIN classes ON classes.i = (e->>${sql.raw(String(CLASS))})::int
       JOIN reasons ON reasons.i = (e->>${sql.raw(String(REASON))})::int
       -- In the order planned.
