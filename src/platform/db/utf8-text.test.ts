@@ -27,3 +27,10 @@ test('a large piece grows the buffer at once, and what was written before stays'
   text.write(large);
   assert.equal(text.bytes().toString('utf8'), `head:${large}`);
 });
+
+test('bytes written as a line read back as the text they encode', () => {
+  const text = new Utf8Text(4);
+  text.writeLine('a');
+  text.writeLineBytes(Buffer.from('{"summary":"dpd ≥ 30"}', 'utf8'));
+  assert.equal(text.lines().toString('utf8'), 'a\n{"summary":"dpd ≥ 30"}');
+});

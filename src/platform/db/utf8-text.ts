@@ -46,6 +46,14 @@ export class Utf8Text {
     return start;
   }
 
+  /** Appends the bytes (UTF-8 text) and a line feed. */
+  writeLineBytes(bytes: Uint8Array): void {
+    this.#reserve(bytes.length + 1);
+    this.#bytes.set(bytes, this.#length);
+    this.#length += bytes.length;
+    this.#bytes[this.#length++] = 0x0a;
+  }
+
   /** Appends once more the bytes already written from start (inclusive) to end (exclusive). */
   repeat(start: number, end: number): void {
     this.#reserve(end - start);

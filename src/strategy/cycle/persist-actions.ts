@@ -74,6 +74,21 @@ const inputColumns = sql.raw([
 ].join(', '));
 
 /**
+ * The JSON text of a reason as UTF-8 bytes. The evaluator shares a frozen reason among the accounts
+ * its step fires for the same way, day after day and chunk after chunk (evaluate.ts): its text is
+ * written once, not once per chunk.
+ */
+const sharedReasonBytes = new WeakMap<object, Buffer>();
+function reasonBytes(reason: PlannedAction['reason']): Buffer {
+  let bytes = sharedReasonBytes.get(reason);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(reason), 'utf8');
+    if (Object.isFrozen(reason)) sharedReasonBytes.set(reason, bytes);
+  }
+  return bytes;
+}
+
+/**
  * A chunk's actions on their way to persistActions, reduced to what is sent as they are added: the
  * daily cycle adds each few hundred accounts' actions as soon as they are planned, so the planned
  * objects (and the facts they were planned from) die young instead of living through the chunk, and
@@ -95,11 +110,10 @@ export class ActionBatch {
   /** The distinct reasons, one JSON document per line, and their index by reason object (the evaluator shares the reasons that read the same). */
   readonly #reasonLines = new Utf8Text();
   readonly #reasonIndex = new Map<object, number>();
-  /** The distinct classes (CLASS_COLUMNS, then the decision's index), and their index by content. */
+  #reasonCount = 0;
+  /** The distinct classes (CLASS_COLUMNS, then the decision's index), and the indexes of each step's. */
   readonly #classes: unknown[][] = [];
-  readonly #classIndex = new Map<string, number>();
-  /** By reason index, the classes of the actions with that reason so far. */
-  readonly #classesOfReason: number[][] = [];
+  readonly #classesOfStep = new Map<string, number[]>();
   /** Each action's payload, one JSON document per line. */
   readonly #payloadLines = new Utf8Text();
   readonly #decisions: Array<[Verdict, ActionStatus, string]> = [];
@@ -129,25 +143,20 @@ export class ActionBatch {
   }
 
   /**
-   * The class of an action with this reason. An action's reason is shared by those its step plans the
-   * same way (evaluate.ts), so its classes are first looked for among the few already found with the
-   * same reason, by identity of their values, before building the class's key.
+   * The class of an action: looked for among the classes of its step so far (a few: its channels,
+   * arms and decisions), by their values, and added when none matches.
    */
-  #classOf(asOf: string, a: PlannedAction, decision: number, reason: number): number {
-    const candidates = this.#classesOfReason[reason];
-    for (const index of candidates) {
-      const c = this.#classes[index];
+  #classOf(asOf: string, a: PlannedAction, decision: number): number {
+    let ofStep = this.#classesOfStep.get(a.stepId);
+    if (ofStep === undefined) this.#classesOfStep.set(a.stepId, (ofStep = []));
+    for (let i = 0; i < ofStep.length; i++) {
+      const c = this.#classes[ofStep[i]];
       // In CLASS_COLUMNS order.
       if (c[0] === asOf && c[1] === a.kind && c[2] === a.channel && c[3] === a.party && c[4] === a.template && c[5] === a.strategyId
-        && c[6] === a.strategyVersion && c[7] === a.arm && c[8] === a.segmentId && c[9] === a.stepId && c[DECISION] === decision) return index;
+        && c[6] === a.strategyVersion && c[7] === a.arm && c[8] === a.segmentId && c[9] === a.stepId && c[DECISION] === decision) return ofStep[i];
     }
-    const key = `${a.strategyId}\u0000${a.stepId}\u0000${a.segmentId}\u0000${a.arm}\u0000${a.kind}\u0000${a.channel}\u0000${a.party}\u0000${a.template}\u0000${a.strategyVersion}\u0000${asOf}\u0000${decision}`;
-    let index = this.#classIndex.get(key);
-    if (index === undefined) {
-      index = this.#classes.push([asOf, a.kind, a.channel, a.party, a.template, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision]) - 1;
-      this.#classIndex.set(key, index);
-    }
-    candidates.push(index);
+    const index = this.#classes.push([asOf, a.kind, a.channel, a.party, a.template, a.strategyId, a.strategyVersion, a.arm, a.segmentId, a.stepId, decision]) - 1;
+    ofStep.push(index);
     return index;
   }
 
@@ -164,11 +173,11 @@ export class ActionBatch {
       const { status, statusReason } = statusOf(a, r.verdict);
       let reason = this.#reasonIndex.get(a.reason);
       if (reason === undefined) {
-        reason = this.#classesOfReason.push([]) - 1;
-        this.#reasonLines.writeLine(JSON.stringify(a.reason));
+        reason = this.#reasonCount++;
+        this.#reasonLines.writeLineBytes(reasonBytes(a.reason));
         this.#reasonIndex.set(a.reason, reason);
       }
-      const actionClass = this.#classOf(r.asOf, a, this.#decisionOf(r.verdict, status, statusReason), reason);
+      const actionClass = this.#classOf(r.asOf, a, this.#decisionOf(r.verdict, status, statusReason));
       if (a.payload !== lastPayload) {
         lastPayload = a.payload;
         lastPayloadStart = this.#payloadLines.writeLine(JSON.stringify(a.payload));
