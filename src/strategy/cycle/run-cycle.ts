@@ -19,6 +19,7 @@ import { factsAfter, restOf, type AccountRest, type ActionOnRecord } from '../co
 import { visitScreenedFacts, restMarksInScope, type AccountsReading, type ContactFactsLoading, type FactsScope } from './gather-facts.ts';
 import { ActionBatch, persistActions, statusOf, type ActionToPersist, type PersistCount } from './persist-actions.ts';
 import { endRest, persistRest } from './account-rest.ts';
+import { integerArrayLiteral } from '../../platform/db/array-literal.ts';
 import { discardPrestartedWorkerThreads, runWorkerThread } from './worker-thread.ts';
 
 export const DEFAULT_CHUNK_BORROWERS = 16_000;
@@ -215,25 +216,47 @@ async function statesWrittenOn(database: Database, asOf: string): Promise<number
   return done.rows[0].n;
 }
 
-/** Lays the day out in chunks once; later runs and other processes find it there. */
+/**
+ * The last chunk's worth of borrowers is laid out in this many smaller chunks. Chunks are claimed in
+ * order, so the workers then end on small chunks and together: with chunks of one size, a worker that
+ * ends its last chunk early waits out the others' (on the benchmark's first day 0.04–0.43 s of a core
+ * idle at the end, with 32 chunks of about 0.6 s).
+ */
+const TAPER_PARTS = 4;
+
+/**
+ * The day's chunks as [lo, hi) of borrower ids over the portfolio's span [lo, hi): chunkBorrowers each
+ * but the last chunk's worth, which comes in TAPER_PARTS smaller ones (unless the span fits in one). The first is open below and the
+ * last above, so borrowers added later on the same day are still covered.
+ */
+export function chunkRanges(lo: number, hi: number, chunkBorrowers: number): Array<[number, number]> {
+  const span = Math.max(1, hi - lo);
+  const tail = Math.min(span, chunkBorrowers);
+  const bounds: number[] = [];
+  for (let b = lo; b < lo + span - tail; b += chunkBorrowers) bounds.push(b);
+  // A portfolio that fits in one chunk stays in one.
+  const parts = span > chunkBorrowers ? Math.min(TAPER_PARTS, tail) : 1;
+  for (let i = 0; i < parts; i++) bounds.push(lo + span - tail + Math.floor((i * tail) / parts));
+  return bounds.map((b, i) => [i === 0 ? 0 : b, i === bounds.length - 1 ? OPEN_END : bounds[i + 1]]);
+}
+
+/** Lays the day out in chunks once (chunkRanges); later runs and other processes find it there. */
 export async function layOutCycle(database: Database, asOf: string, activationId: number, chunkBorrowers: number): Promise<void> {
   const { db } = database;
   const { lo, hi } = await borrowerIdSpan(db);
-  const count = Math.max(1, Math.ceil((hi - lo) / chunkBorrowers));
+  const ranges = chunkRanges(lo, hi, chunkBorrowers);
   await db.transaction().execute(async (trx) => {
     // After the writes in flight whose triggers found no chunk of the day yet, and before any that
     // come next: those look for the day's chunks in progress (migrations/0035_account_rest.sql).
     await sql`SELECT pg_advisory_xact_lock(hashtext('overdue.cycle_layout'))`.execute(trx);
     const created = await sql`
       INSERT INTO cycle_runs (as_of, activation_id, chunk_count, lo_borrower_id, hi_borrower_id)
-      VALUES (${asOf}, ${activationId}, ${count}, ${lo}, ${hi}) ON CONFLICT (as_of) DO NOTHING RETURNING as_of`.execute(trx);
+      VALUES (${asOf}, ${activationId}, ${ranges.length}, ${lo}, ${hi}) ON CONFLICT (as_of) DO NOTHING RETURNING as_of`.execute(trx);
     if (created.rows.length === 0) return;
-    // The last chunk is open-ended so borrowers added later on the same day are still covered.
     await sql`
       INSERT INTO cycle_chunks (as_of, chunk_no, lo_borrower_id, hi_borrower_id)
-      SELECT ${asOf}::date, n, CASE WHEN n = 0 THEN 0 ELSE ${lo}::bigint + n * ${chunkBorrowers}::bigint END,
-             CASE WHEN n = ${count - 1} THEN ${OPEN_END}::bigint ELSE ${lo}::bigint + (n + 1) * ${chunkBorrowers}::bigint END
-      FROM generate_series(0, ${count - 1}) AS n
+      SELECT ${asOf}::date, n - 1, r.lo, r.hi
+      FROM unnest(${integerArrayLiteral(ranges.map((r) => r[0]))}::bigint[], ${integerArrayLiteral(ranges.map((r) => r[1]))}::bigint[]) WITH ORDINALITY AS r(lo, hi, n)
       ON CONFLICT DO NOTHING`.execute(trx);
   });
 }
