@@ -38,20 +38,24 @@ export class Utf8Text {
     return start;
   }
 
+  #lineFeed(): void {
+    this.#reserve(1);
+    this.#bytes[this.#length++] = 0x0a;
+  }
+
   /** Appends the text and a line feed; returns the offset of the line's first byte. */
   writeLine(text: string): number {
     const start = this.write(text);
-    this.#reserve(1);
-    this.#bytes[this.#length++] = 0x0a;
+    this.#lineFeed();
     return start;
   }
 
   /** Appends the bytes (UTF-8 text) and a line feed. */
   writeLineBytes(bytes: Uint8Array): void {
-    this.#reserve(bytes.length + 1);
+    this.#reserve(bytes.length);
     this.#bytes.set(bytes, this.#length);
     this.#length += bytes.length;
-    this.#bytes[this.#length++] = 0x0a;
+    this.#lineFeed();
   }
 
   /** Appends once more the bytes already written from start (inclusive) to end (exclusive). */
@@ -66,7 +70,7 @@ export class Utf8Text {
     return this.#bytes.subarray(0, this.#length);
   }
 
-  /** The lines written so far with writeLine, joined by line feeds (the last one's left off): a view, not a copy. */
+  /** The lines written so far (writeLine, writeLineBytes, repeat), joined by line feeds, without the last line's: a view, not a copy. */
   lines(): Buffer {
     return this.#bytes.subarray(0, Math.max(0, this.#length - 1));
   }

@@ -226,8 +226,8 @@ const TAPER_PARTS = 4;
 
 /**
  * The day's chunks as [lo, hi) of borrower ids over the portfolio's span [lo, hi): chunkBorrowers each
- * but the last chunk's worth, which comes in TAPER_PARTS smaller ones (unless the span fits in one). The first is open below and the
- * last above, so borrowers added later on the same day are still covered.
+ * but the last chunk's worth, which comes in TAPER_PARTS smaller ones (unless the span fits in one).
+ * The first is open below and the last above, so borrowers added later on the same day are still covered.
  */
 export function chunkRanges(lo: number, hi: number, chunkBorrowers: number): Array<[number, number]> {
   const span = Math.max(1, hi - lo);
